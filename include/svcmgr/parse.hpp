@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace svcmgr {
+
+// Strict parsers for values typed by people. Each returns std::nullopt for anything that is not
+// exactly the documented form; callers turn that into an Error naming the value.
+
+// A non-negative decimal integer: digits only, no sign, no leading zero ("0" itself is fine),
+// no exponent, no separators, no overflow of int64.
+std::optional<std::int64_t> parse_count(std::string_view s);
+
+// Money in major units with a dot: "12", "12.5", "12.50" -> 1250 minor units (two minor digits).
+// No sign, exponent, thousands separator or comma. Negative only when allow_negative.
+std::optional<std::int64_t> parse_money(std::string_view s, bool allow_negative = false);
+
+// 1250 -> "12.50", -5 -> "-0.05".
+std::string format_money(std::int64_t minor_units);
+
+// A duration: a positive integer and a unit, "500ms", "30s", "90m", "4h", "2d", "2w".
+// "0s" is allowed. Returns milliseconds.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
+
+// Seconds as people read them: "45s", "12m", "3h 20m", "2d 4h" (largest two units, zero parts omitted).
+std::string format_duration(std::int64_t seconds);
+
+// Percent: "25%", "25", "12.5%" -> tenths of a percent (250, 250, 125); 0..100 only.
+std::optional<std::int64_t> parse_percent(std::string_view s);
+
+// A time zone: the IANA name in TZ (a leading ':' is ignored), else the system's zone, else UTC.
+// Opaque so that callers need not include date/tz.h.
+class TimeZone {
+public:
+    // The zone named by the TZ environment variable, or the system's.
+    static TimeZone from_environment();
+    // A named IANA zone ("Europe/Stockholm"); throws Error(usage) when unknown.
+    static TimeZone named(std::string_view name);
+    static TimeZone utc();
+
+    // Unix seconds of the local midnight that starts the day y-m-d.
+    std::int64_t local_midnight(int year, unsigned month, unsigned day) const;
+    // Unix seconds of the local wall time y-m-d h:m (earliest instant when ambiguous,
+    // the instant after the gap when nonexistent).
+    std::int64_t local_time(int year, unsigned month, unsigned day, int hour, int minute) const;
+    // The local calendar date and time of a Unix time, "2026-11-22 14:05".
+    std::string format_local(std::int64_t unix_seconds) const;
+    // Unix seconds of the local midnight starting the day that contains t.
+    std::int64_t start_of_day(std::int64_t unix_seconds) const;
+
+    const void* zone() const { return m_zone; }
+
+private:
+    explicit TimeZone(const void* zone) : m_zone(zone) {}
+    const void* m_zone; // const date::time_zone*, nullptr for UTC
+};
+
+// A point in time as DESIGN.md section 7 accepts it: "2026-11-22" (local midnight),
+// "2026-11-22T14:00", "today", "yesterday" (local midnights), or "7d", "12h", "2w", "90m"
+// meaning that long before now. Rejects impossible dates (2023-02-29, 2026-13-01).
+std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t now,
+                                             const TimeZone& tz);
+
+// Unix seconds as UTC ISO 8601: "2026-11-22T11:53:03Z".
+std::string format_iso_utc(std::int64_t unix_seconds);
+
+} // namespace svcmgr

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace svcmgr {
+
+// True when s is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+// Columns s occupies on a terminal: combining marks 0, CJK and emoji 2, others 1.
+// Invalid bytes count 1 each.
+std::size_t display_width(std::string_view s);
+
+// Unicode case folding (NFC first), for case-insensitive search: fold_case("ÅSA") == fold_case("åsa").
+std::string fold_case(std::string_view s);
+
+// s with leading and trailing ASCII whitespace removed.
+std::string_view trim(std::string_view s);
+
+} // namespace svcmgr
