@@ -1,0 +1,357 @@
+#include <svcmgr/error.hpp>
+#include <svcmgr/parse.hpp>
+
+#include <date/date.h>
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <cstdlib>
+#include <exception>
+
+namespace svcmgr {
+
+namespace {
+
+using Seconds = std::chrono::seconds;
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+bool all_digits(std::string_view s) {
+    for (const char c : s) {
+        if (!is_digit(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Digits only, at least one, no leading zero unless the number is 0, fits in int64.
+std::optional<std::int64_t> parse_natural(std::string_view s) {
+    if (s.empty() || !all_digits(s) || (s.size() > 1 && s.front() == '0')) {
+        return std::nullopt;
+    }
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || end != s.data() + s.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// Exactly s.size() digits, leading zeros allowed (fields of a date such as "07").
+std::optional<int> parse_fixed_digits(std::string_view s) {
+    if (s.empty() || !all_digits(s)) {
+        return std::nullopt;
+    }
+    int value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || end != s.data() + s.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+struct DurationUnit {
+    std::string_view suffix;
+    std::int64_t milliseconds;
+};
+
+// "ms" comes before "m" and "s" so that the longest suffix wins.
+constexpr std::array k_duration_units{
+    DurationUnit{"ms", 1},
+    DurationUnit{"s", 1000},
+    DurationUnit{"m", 60 * 1000},
+    DurationUnit{"h", 60 * 60 * 1000},
+    DurationUnit{"d", 24 * 60 * 60 * 1000},
+    DurationUnit{"w", 7 * 24 * 60 * 60 * 1000},
+};
+
+struct DisplayUnit {
+    std::string_view suffix;
+    std::int64_t seconds;
+};
+
+constexpr std::array k_display_units{
+    DisplayUnit{"d", 24 * 60 * 60},
+    DisplayUnit{"h", 60 * 60},
+    DisplayUnit{"m", 60},
+    DisplayUnit{"s", 1},
+};
+
+const date::time_zone* as_zone(const void* zone) {
+    return static_cast<const date::time_zone*>(zone);
+}
+
+std::int64_t to_unix(const void* zone, date::local_seconds local) {
+    const auto* tz = as_zone(zone);
+    if (tz == nullptr) {
+        return local.time_since_epoch().count();
+    }
+    // With a choice given, date returns the earliest instant when ambiguous and the
+    // transition (the first instant after the gap) when nonexistent.
+    return tz->to_sys(local, date::choose::earliest).time_since_epoch().count();
+}
+
+date::local_seconds to_local(const void* zone, std::int64_t unix_seconds) {
+    const auto* tz = as_zone(zone);
+    const date::sys_seconds sys{Seconds{unix_seconds}};
+    if (tz == nullptr) {
+        return date::local_seconds{sys.time_since_epoch()};
+    }
+    return tz->to_local(sys);
+}
+
+date::local_days local_day(int year, unsigned month, unsigned day) {
+    return date::local_days{date::year{year} / date::month{month} / date::day{day}};
+}
+
+std::string format_fields(const date::year_month_day& ymd, Seconds time_of_day, bool with_seconds) {
+    const auto total = time_of_day.count();
+    const int year = static_cast<int>(ymd.year());
+    const auto month = static_cast<unsigned>(ymd.month());
+    const auto day = static_cast<unsigned>(ymd.day());
+    if (with_seconds) {
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, total / 3600,
+                           total / 60 % 60, total % 60);
+    }
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", year, month, day, total / 3600,
+                       total / 60 % 60);
+}
+
+// "2026-11-22", "2026-11-22T14:00" or "2026-11-22T14:00:05" as local wall time.
+std::optional<date::local_seconds> parse_local_date_time(std::string_view s) {
+    if (s.size() != 10 && s.size() != 16 && s.size() != 19) {
+        return std::nullopt;
+    }
+    if (s[4] != '-' || s[7] != '-') {
+        return std::nullopt;
+    }
+    const auto year = parse_fixed_digits(s.substr(0, 4));
+    const auto month = parse_fixed_digits(s.substr(5, 2));
+    const auto day = parse_fixed_digits(s.substr(8, 2));
+    if (!year || !month || !day) {
+        return std::nullopt;
+    }
+    const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
+                                   date::day{static_cast<unsigned>(*day)}};
+    if (!ymd.ok()) {
+        return std::nullopt;
+    }
+    date::local_seconds local{date::local_days{ymd}};
+    if (s.size() == 10) {
+        return local;
+    }
+    if (s[10] != 'T' || s[13] != ':') {
+        return std::nullopt;
+    }
+    const auto hour = parse_fixed_digits(s.substr(11, 2));
+    const auto minute = parse_fixed_digits(s.substr(14, 2));
+    if (!hour || !minute || *hour > 23 || *minute > 59) {
+        return std::nullopt;
+    }
+    int second = 0;
+    if (s.size() == 19) {
+        const auto parsed = s[16] == ':' ? parse_fixed_digits(s.substr(17, 2)) : std::nullopt;
+        if (!parsed || *parsed > 59) {
+            return std::nullopt;
+        }
+        second = *parsed;
+    }
+    return local + std::chrono::hours{*hour} + std::chrono::minutes{*minute} + Seconds{second};
+}
+
+} // namespace
+
+std::optional<std::int64_t> parse_count(std::string_view s) {
+    return parse_natural(s);
+}
+
+std::optional<std::int64_t> parse_money(std::string_view s, bool allow_negative) {
+    bool negative = false;
+    if (allow_negative && !s.empty() && s.front() == '-') {
+        negative = true;
+        s.remove_prefix(1);
+    }
+    const auto dot = s.find('.');
+    const auto major = parse_natural(s.substr(0, dot));
+    if (!major) {
+        return std::nullopt;
+    }
+    std::int64_t minor = 0;
+    if (dot != std::string_view::npos) {
+        const auto fraction = s.substr(dot + 1);
+        if (fraction.empty() || fraction.size() > 2 || !all_digits(fraction)) {
+            return std::nullopt;
+        }
+        minor = (fraction[0] - '0') * 10;
+        if (fraction.size() == 2) {
+            minor += fraction[1] - '0';
+        }
+    }
+    std::int64_t total = 0;
+    if (__builtin_mul_overflow(*major, std::int64_t{100}, &total) ||
+        __builtin_add_overflow(total, minor, &total)) {
+        return std::nullopt;
+    }
+    return negative ? -total : total;
+}
+
+std::string format_money(std::int64_t minor_units) {
+    // Through unsigned so that the most negative value has a magnitude.
+    auto magnitude = static_cast<std::uint64_t>(minor_units);
+    if (minor_units < 0) {
+        magnitude = 0 - magnitude;
+    }
+    return fmt::format("{}{}.{:02}", minor_units < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
+    for (const auto& unit : k_duration_units) {
+        if (s.size() <= unit.suffix.size() || !s.ends_with(unit.suffix)) {
+            continue;
+        }
+        const auto count = parse_natural(s.substr(0, s.size() - unit.suffix.size()));
+        if (!count) {
+            return std::nullopt;
+        }
+        std::int64_t milliseconds = 0;
+        if (__builtin_mul_overflow(*count, unit.milliseconds, &milliseconds)) {
+            return std::nullopt;
+        }
+        return std::chrono::milliseconds{milliseconds};
+    }
+    return std::nullopt;
+}
+
+std::string format_duration(std::int64_t seconds) {
+    if (seconds == 0) {
+        return "0s";
+    }
+    auto remaining = static_cast<std::uint64_t>(seconds);
+    if (seconds < 0) {
+        remaining = 0 - remaining;
+    }
+    std::string out = seconds < 0 ? "-" : "";
+    for (std::size_t i = 0; i < k_display_units.size(); ++i) {
+        const auto unit = static_cast<std::uint64_t>(k_display_units[i].seconds);
+        if (remaining < unit) {
+            continue;
+        }
+        out += fmt::format("{}{}", remaining / unit, k_display_units[i].suffix);
+        if (i + 1 < k_display_units.size()) {
+            const auto next = static_cast<std::uint64_t>(k_display_units[i + 1].seconds);
+            const auto rest = remaining % unit / next;
+            if (rest != 0) {
+                out += fmt::format(" {}{}", rest, k_display_units[i + 1].suffix);
+            }
+        }
+        break;
+    }
+    return out;
+}
+
+std::optional<std::int64_t> parse_percent(std::string_view s) {
+    if (s.ends_with('%')) {
+        s.remove_suffix(1);
+    }
+    const auto dot = s.find('.');
+    const auto whole = parse_natural(s.substr(0, dot));
+    if (!whole || *whole > 100) {
+        return std::nullopt;
+    }
+    std::int64_t tenths = *whole * 10;
+    if (dot != std::string_view::npos) {
+        const auto fraction = s.substr(dot + 1);
+        if (fraction.size() != 1 || !is_digit(fraction[0])) {
+            return std::nullopt;
+        }
+        tenths += fraction[0] - '0';
+    }
+    if (tenths > 1000) {
+        return std::nullopt;
+    }
+    return tenths;
+}
+
+TimeZone TimeZone::from_environment() {
+    const char* variable = std::getenv("TZ");
+    std::string_view name = variable == nullptr ? std::string_view{} : std::string_view{variable};
+    if (name.starts_with(':')) {
+        name.remove_prefix(1);
+    }
+    try {
+        if (name.empty()) {
+            return TimeZone{date::current_zone()};
+        }
+        return TimeZone{date::locate_zone(name)};
+    } catch (const std::exception&) {
+        return utc();
+    }
+}
+
+TimeZone TimeZone::named(std::string_view name) {
+    try {
+        return TimeZone{date::locate_zone(name)};
+    } catch (const std::exception&) {
+        throw Error(ErrorKind::usage, fmt::format("unknown time zone {}", name));
+    }
+}
+
+TimeZone TimeZone::utc() {
+    return TimeZone{nullptr};
+}
+
+std::int64_t TimeZone::local_midnight(int year, unsigned month, unsigned day) const {
+    return to_unix(m_zone, date::local_seconds{local_day(year, month, day)});
+}
+
+std::int64_t TimeZone::local_time(int year, unsigned month, unsigned day, int hour,
+                                  int minute) const {
+    return to_unix(m_zone, date::local_seconds{local_day(year, month, day)} +
+                               std::chrono::hours{hour} + std::chrono::minutes{minute});
+}
+
+std::string TimeZone::format_local(std::int64_t unix_seconds) const {
+    const auto local = to_local(m_zone, unix_seconds);
+    const auto day = date::floor<date::days>(local);
+    return format_fields(date::year_month_day{day}, local - day, false);
+}
+
+std::int64_t TimeZone::start_of_day(std::int64_t unix_seconds) const {
+    const auto local = to_local(m_zone, unix_seconds);
+    return to_unix(m_zone, date::local_seconds{date::floor<date::days>(local)});
+}
+
+std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t now,
+                                             const TimeZone& tz) {
+    if (s == "today") {
+        return tz.start_of_day(now);
+    }
+    if (s == "yesterday") {
+        const auto today = date::floor<date::days>(to_local(tz.zone(), now));
+        return to_unix(tz.zone(), date::local_seconds{today - date::days{1}});
+    }
+    if (const auto local = parse_local_date_time(s)) {
+        return to_unix(tz.zone(), *local);
+    }
+    if (const auto duration = parse_duration(s)) {
+        std::int64_t point = 0;
+        if (__builtin_sub_overflow(now, duration->count() / 1000, &point)) {
+            return std::nullopt;
+        }
+        return point;
+    }
+    return std::nullopt;
+}
+
+std::string format_iso_utc(std::int64_t unix_seconds) {
+    const date::sys_seconds time{Seconds{unix_seconds}};
+    const auto day = date::floor<date::days>(time);
+    return format_fields(date::year_month_day{day}, time - day, true);
+}
+
+} // namespace svcmgr

@@ -1,0 +1,109 @@
+#include <svcmgr/text.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+using namespace svcmgr;
+using namespace std::string_view_literals;
+
+TEST_CASE("is_valid_utf8 accepts ascii, latin, cjk and emoji") {
+    CHECK(is_valid_utf8(""));
+    CHECK(is_valid_utf8("plain ascii"));
+    CHECK(is_valid_utf8("Åsa Šimić Đurđa"));
+    CHECK(is_valid_utf8("東京"));
+    CHECK(is_valid_utf8("\xF0\x9F\x98\x80")); // U+1F600
+    CHECK(is_valid_utf8("\xF4\x8F\xBF\xBF")); // U+10FFFF, the last code point
+    CHECK(is_valid_utf8("a\0b"sv));
+}
+
+TEST_CASE("is_valid_utf8 rejects overlong encodings") {
+    CHECK_FALSE(is_valid_utf8("\xC0\x80"));
+    CHECK_FALSE(is_valid_utf8("\xC1\xBF"));
+    CHECK_FALSE(is_valid_utf8("\xE0\x80\xAF"));
+    CHECK_FALSE(is_valid_utf8("\xF0\x80\x80\xAF"));
+}
+
+TEST_CASE("is_valid_utf8 rejects surrogates") {
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));
+    CHECK_FALSE(is_valid_utf8("\xED\xBF\xBF"));
+}
+
+TEST_CASE("is_valid_utf8 rejects code points above U+10FFFF") {
+    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));
+    CHECK_FALSE(is_valid_utf8("\xF8\x88\x80\x80\x80"));
+    CHECK_FALSE(is_valid_utf8("\xFF"));
+}
+
+TEST_CASE("is_valid_utf8 rejects truncated sequences") {
+    CHECK_FALSE(is_valid_utf8("\xC3"));
+    CHECK_FALSE(is_valid_utf8("ab\xE6\x9D"));
+    CHECK_FALSE(is_valid_utf8("\xF0\x9F\x98"));
+    CHECK_FALSE(is_valid_utf8("\xC3x"));
+}
+
+TEST_CASE("is_valid_utf8 rejects stray continuation bytes") {
+    CHECK_FALSE(is_valid_utf8("\x80"));
+    CHECK_FALSE(is_valid_utf8("a\xBF"));
+    CHECK_FALSE(is_valid_utf8("\xC3\xA5\xA5"));
+}
+
+TEST_CASE("display_width counts one column per latin letter") {
+    CHECK(display_width("") == 0);
+    CHECK(display_width("abc") == 3);
+    CHECK(display_width("Åsa") == 3);
+    CHECK(display_width("Jüri") == 4);
+    CHECK(display_width("Šimić") == 5);
+    CHECK(display_width("Đurđa") == 5);
+}
+
+TEST_CASE("display_width counts two columns per wide character") {
+    CHECK(display_width("東京") == 4);
+    CHECK(display_width("\xF0\x9F\x98\x80") == 2);
+}
+
+TEST_CASE("display_width counts combining marks as zero") {
+    CHECK(display_width("A\u030A") == 1);
+    CHECK(display_width("Jo\u0308rg") == 4);
+}
+
+TEST_CASE("display_width counts each invalid byte as one") {
+    CHECK(display_width("\xFF") == 1);
+    CHECK(display_width("a\xC0\x80z") == 4);
+    CHECK(display_width("\xE6\x9D") == 2);
+}
+
+TEST_CASE("fold_case makes upper and lower case equal") {
+    CHECK(fold_case("ÅSA") == fold_case("åsa"));
+    CHECK(fold_case("ÅSA") == "åsa");
+    CHECK(fold_case("ŠIMIĆ") == "šimić");
+    CHECK(fold_case("STRASSE") == "strasse");
+    CHECK(fold_case("Jüri") == "jüri");
+}
+
+TEST_CASE("fold_case folds sharp s to ss") {
+    CHECK(fold_case("ß") == "ss");
+    CHECK(fold_case("Straße") == fold_case("STRASSE"));
+}
+
+TEST_CASE("fold_case composes to NFC first") {
+    CHECK(fold_case("A\u030Asa") == "åsa");
+    CHECK(fold_case("A\u030Asa") == fold_case("Åsa"));
+}
+
+TEST_CASE("fold_case replaces invalid bytes instead of failing") {
+    CHECK(fold_case("AB\xFF") == "ab\uFFFD");
+}
+
+TEST_CASE("trim removes leading and trailing ascii whitespace") {
+    CHECK(trim("  a b \t\r\n") == "a b");
+    CHECK(trim("abc") == "abc");
+    CHECK(trim("") == "");
+    CHECK(trim(" \t\n ") == "");
+    CHECK(trim("\v\fx\f") == "x");
+}
+
+TEST_CASE("trim keeps non-ascii whitespace") {
+    CHECK(trim("\u00A0x\u00A0") == "\u00A0x\u00A0");
+}
