@@ -26,7 +26,8 @@ std::string format_money(std::int64_t minor_units);
 // "0s" is allowed. Returns milliseconds.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
 
-// Seconds as people read them: "45s", "12m", "3h 20m", "2d 4h" (largest two units, zero parts omitted).
+// Seconds as people read them: "45s", "12m", "3h 20m", "2d 4h" (largest two units, zero parts
+// omitted).
 std::string format_duration(std::int64_t seconds);
 
 // Percent: "25%", "25", "12.5%" -> tenths of a percent (250, 250, 125); 0..100 only.

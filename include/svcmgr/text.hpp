@@ -13,7 +13,8 @@ bool is_valid_utf8(std::string_view s);
 // Invalid bytes count 1 each.
 std::size_t display_width(std::string_view s);
 
-// Unicode case folding (NFC first), for case-insensitive search: fold_case("ÅSA") == fold_case("åsa").
+// Unicode case folding (NFC first), for case-insensitive search: fold_case("ÅSA") ==
+// fold_case("åsa").
 std::string fold_case(std::string_view s);
 
 // s with leading and trailing ASCII whitespace removed.

@@ -20,10 +20,10 @@ enum class Colour { no, yes };
 
 struct RenderOptions {
     Format format = Format::table;
-    Colour colour = Colour::no;       // table only: header in bold, NULLs dimmed
-    bool bom = false;                 // csv only: a UTF-8 byte order mark first
-    char delimiter = ',';             // csv only: ',' or ';'
-    const TimeZone* tz = nullptr;     // table only: times shown local ("2026-11-22 14:05"); UTC if null
+    Colour colour = Colour::no;   // table only: header in bold, NULLs dimmed
+    bool bom = false;             // csv only: a UTF-8 byte order mark first
+    char delimiter = ',';         // csv only: ',' or ';'
+    const TimeZone* tz = nullptr; // table only: times shown local ("2026-11-22 14:05"); UTC if null
 };
 
 // Writes rows of one table to a stream as they come, in constant memory for every format but

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <svcmgr/db.hpp>
+#include <svcmgr/table.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace svcmgr {
+
+// Settings kept in the database (DESIGN.md section 3), each key validated by its own rule.
+
+// The value of key, or its default. Throws Error(usage) for an unknown key.
+std::string get_setting(Database& db, std::string_view key);
+
+// Validates and stores value (normalised, e.g. "4h", "12.50", "25%"); returns what was stored.
+// Throws Error(usage) naming the key or value when either is invalid.
+std::string set_setting(Database& db, std::string_view key, std::string_view value,
+                        const Stamp& stamp);
+
+// Restores the default. Returns false when the key was not set.
+bool unset_setting(Database& db, std::string_view key, const Stamp& stamp);
+
+// key, value, default, source ("default" or "set"), every known key in order.
+Table list_settings(Database& db);
+
+// Every key svcmgr knows, in documentation order.
+std::vector<std::string> setting_keys();
+
+// Typed readers for the core.
+std::int64_t setting_money(Database& db, std::string_view key);   // minor units
+std::int64_t setting_seconds(Database& db, std::string_view key); // a duration
+std::int64_t setting_percent(Database& db, std::string_view key); // tenths of a percent
+std::vector<std::string> setting_list(Database& db, std::string_view key);
+
+} // namespace svcmgr

@@ -1,0 +1,82 @@
+#include "audit_log.hpp"
+
+#include "sql.hpp"
+
+#include <svcmgr/error.hpp>
+
+#include <fmt/format.h>
+#include <nettle/sha2.h>
+
+#include <array>
+
+namespace svcmgr {
+
+std::string canonical_json(const Json& value) {
+    // nlohmann keeps object keys sorted by bytes, which equals RFC 8785's UTF-16 order for the
+    // ASCII keys svcmgr writes; strings are escaped as RFC 8785 requires.
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string sha256_hex(std::string_view bytes) {
+    sha256_ctx ctx{};
+    sha256_init(&ctx);
+    sha256_update(&ctx, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+    std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
+    sha256_digest(&ctx, digest.size(), digest.data());
+    std::string hex;
+    hex.reserve(digest.size() * 2);
+    for (const auto b : digest) {
+        hex += fmt::format("{:02x}", b);
+    }
+    return hex;
+}
+
+void append_audit(Database& db, const Stamp& stamp, std::string_view action,
+                  std::string_view entity, std::string_view entity_id, const Json& before,
+                  const Json& after) {
+    if (stamp.actor.empty()) {
+        throw Error(ErrorKind::usage, "the actor may not be empty");
+    }
+    std::int64_t seq = 1;
+    std::string prev_hash(64, '0');
+    {
+        Statement last(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+        if (last.step()) {
+            seq = last.int64(0) + 1;
+            prev_hash = last.text(1);
+        }
+    }
+    const std::string change = canonical_json(Json{{"after", after}, {"before", before}});
+    const Json row = {{"seq", seq},       {"at", stamp.now},  {"actor", stamp.actor},
+                      {"action", action}, {"entity", entity}, {"entity_id", entity_id},
+                      {"change", change}};
+    const std::string hash = sha256_hex(prev_hash + canonical_json(row));
+    Statement insert(db, "INSERT INTO audit (seq, at, actor, action, entity, entity_id, change, "
+                         "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    insert.bind_all(seq, stamp.now, stamp.actor, action, entity, entity_id, change, prev_hash, hash)
+        .run();
+}
+
+Json row_state(Database& db, std::string_view table, std::string_view key_column,
+               const Value& key) {
+    // table and key_column come from core code, never from users.
+    Statement st(db, fmt::format("SELECT * FROM {} WHERE {} = $1", table, key_column));
+    st.bind(1, key);
+    if (!st.step()) {
+        return nullptr;
+    }
+    Json state = Json::object();
+    for (int i = 0; i < st.column_count(); ++i) {
+        const Value v = st.value(i);
+        if (const auto* n = std::get_if<std::int64_t>(&v)) {
+            state[st.column_name(i)] = *n;
+        } else if (const auto* t = std::get_if<std::string>(&v)) {
+            state[st.column_name(i)] = *t;
+        } else {
+            state[st.column_name(i)] = nullptr;
+        }
+    }
+    return state;
+}
+
+} // namespace svcmgr

@@ -1,0 +1,33 @@
+#pragma once
+
+// Writing the audit trail (DESIGN.md section 6). Called inside the write transaction of the
+// public core function that makes the change.
+
+#include <svcmgr/db.hpp>
+#include <svcmgr/table.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace svcmgr {
+
+using Json = nlohmann::json;
+
+// The canonical (RFC 8785) text of a JSON value: sorted keys, no whitespace, UTF-8 as stored.
+std::string canonical_json(const Json& value);
+
+// SHA-256 as 64 lowercase hex characters.
+std::string sha256_hex(std::string_view bytes);
+
+// Appends one hash-chained audit row: change = {"after": after, "before": before}.
+// `before` is null on create, `after` null on delete.
+void append_audit(Database& db, const Stamp& stamp, std::string_view action,
+                  std::string_view entity, std::string_view entity_id, const Json& before,
+                  const Json& after);
+
+// The full state of one row of `table` as a JSON object keyed by column name, or null when absent.
+Json row_state(Database& db, std::string_view table, std::string_view key_column, const Value& key);
+
+} // namespace svcmgr

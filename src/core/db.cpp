@@ -1,0 +1,346 @@
+#include "schema.hpp"
+#include "sql.hpp"
+
+#include <svcmgr/error.hpp>
+#include <svcmgr/text.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace svcmgr {
+
+namespace {
+
+std::string error_message(sqlite3* db, int rc) {
+    return db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+}
+
+bool is_directory(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// mkdir -p with mode 0700 for the directories it creates.
+void make_private_directories(const std::string& dir) {
+    std::string partial;
+    std::size_t pos = 0;
+    while (pos != std::string::npos) {
+        pos = dir.find('/', pos + 1);
+        partial = dir.substr(0, pos);
+        if (partial.empty() || is_directory(partial)) {
+            continue;
+        }
+        if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+            const ErrorKind kind = errno == EACCES ? ErrorKind::permission : ErrorKind::io;
+            throw Error(
+                kind, fmt::format("cannot create directory {}: {}", partial, std::strerror(errno)));
+        }
+    }
+}
+
+// SQL function svc_fold(text): Unicode case folding, so free-word search is case-insensitive
+// beyond ASCII (ÅSA finds åsa).
+void sql_fold(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const auto* text = sqlite3_value_text(argv[0]);
+    if (text == nullptr) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+    std::string folded = fold_case({reinterpret_cast<const char*>(text), size});
+    sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
+void configure(sqlite3* db, const OpenOptions& options) {
+    sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_create_function(db, "svc_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                            sql_fold, nullptr, nullptr);
+}
+
+} // namespace
+
+[[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view doing) {
+    const std::string what = fmt::format("{}: {}", doing, error_message(db, rc));
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        throw Error(ErrorKind::busy, fmt::format("database is busy ({})", doing),
+                    "another svcmgr is writing; try again, or raise --busy-timeout");
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+        throw Error(ErrorKind::io, what);
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        throw Error(ErrorKind::permission, what);
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        throw Error(ErrorKind::no_input, what);
+    case SQLITE_CANTOPEN:
+        throw Error(errno == EACCES ? ErrorKind::permission : ErrorKind::no_input, what);
+    default:
+        throw Error(ErrorKind::refused, what);
+    }
+}
+
+DatabaseLocation resolve_database(const std::optional<std::string>& flag,
+                                  const std::function<const char*(const char*)>& getenv) {
+    if (flag && !flag->empty()) {
+        return {*flag, false};
+    }
+    if (const char* env = getenv("SVCMGR_DB"); env != nullptr && *env != '\0') {
+        return {env, false};
+    }
+    if (const char* xdg = getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') {
+        return {fmt::format("{}/svcmgr/svcmgr.db", xdg), true};
+    }
+    if (const char* home = getenv("HOME"); home != nullptr && *home == '/') {
+        return {fmt::format("{}/.local/share/svcmgr/svcmgr.db", home), true};
+    }
+    throw Error(ErrorKind::config, "no database: HOME is not set and neither --db nor SVCMGR_DB is",
+                "pass --db PATH or set SVCMGR_DB (cron jobs run without HOME)");
+}
+
+Database::Impl::~Impl() {
+    if (handle != nullptr) {
+        sqlite3_close_v2(handle);
+    }
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+Database Database::open(const DatabaseLocation& where, const OpenOptions& options) {
+    const std::string& path = where.path;
+    if (path.find("://") != std::string::npos) {
+        throw Error(ErrorKind::usage, fmt::format("unsupported database URI {}", path),
+                    "svcmgr stores its data in a local SQLite file: pass a file path");
+    }
+    if (is_directory(path)) {
+        throw Error(ErrorKind::no_input, fmt::format("{} is a directory, not a database", path));
+    }
+    if (where.is_default) {
+        make_private_directories(path.substr(0, path.rfind('/')));
+    }
+
+    // Create the file ourselves so that it (and the -wal and -shm SQLite derives from it) is 0600.
+    if (::access(path.c_str(), F_OK) != 0) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) {
+            const ErrorKind kind = errno == EACCES   ? ErrorKind::permission
+                                   : errno == ENOENT ? ErrorKind::no_input
+                                                     : ErrorKind::io;
+            throw Error(kind,
+                        fmt::format("cannot create database {}: {}", path, std::strerror(errno)));
+        }
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+        throw Error(ErrorKind::permission,
+                    fmt::format("cannot read database {}: {}", path, std::strerror(errno)));
+    }
+    const bool read_only = ::access(path.c_str(), W_OK) != 0;
+
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    impl->read_only = read_only;
+    const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (const int rc = sqlite3_open_v2(path.c_str(), &impl->handle, flags, nullptr);
+        rc != SQLITE_OK) {
+        throw_sqlite(impl->handle, rc, fmt::format("cannot open database {}", path));
+    }
+    configure(impl->handle, options);
+    Database db(std::move(impl));
+    migrate(db);
+    return db;
+}
+
+Database Database::open_memory() {
+    auto impl = std::make_unique<Impl>();
+    impl->path = ":memory:";
+    if (const int rc = sqlite3_open_v2(":memory:", &impl->handle,
+                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        rc != SQLITE_OK) {
+        throw_sqlite(impl->handle, rc, "cannot open an in-memory database");
+    }
+    configure(impl->handle, {});
+    Database db(std::move(impl));
+    migrate(db);
+    return db;
+}
+
+int Database::schema_version() {
+    return current_schema_version();
+}
+
+// ---- statements -------------------------------------------------------------------------------
+
+Statement::Statement(Database& db, std::string_view sql) : m_db(handle(db)) {
+    const int rc =
+        sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &m_stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        throw_sqlite(m_db, rc, "cannot prepare a statement");
+    }
+}
+
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
+
+namespace {
+int parameter_index(sqlite3_stmt* stmt, int n) {
+    char name[16];
+    std::snprintf(name, sizeof name, "$%d", n);
+    return sqlite3_bind_parameter_index(stmt, name);
+}
+} // namespace
+
+Statement& Statement::bind(int n, std::nullopt_t) {
+    if (const int i = parameter_index(m_stmt, n); i > 0) {
+        sqlite3_bind_null(m_stmt, i);
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int n, std::int64_t value) {
+    if (const int i = parameter_index(m_stmt, n); i > 0) {
+        sqlite3_bind_int64(m_stmt, i, value);
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int n, std::string_view value) {
+    if (const int i = parameter_index(m_stmt, n); i > 0) {
+        sqlite3_bind_text64(m_stmt, i, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int n, const Value& value) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+        return bind(n, *i);
+    }
+    if (const auto* s = std::get_if<std::string>(&value)) {
+        return bind(n, std::string_view{*s});
+    }
+    return bind(n, std::nullopt);
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    if (rc == SQLITE_DONE) {
+        return false;
+    }
+    throw_sqlite(m_db, rc, "database error");
+}
+
+int Statement::run() {
+    while (step()) {
+    }
+    return sqlite3_changes(m_db);
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::is_null(int col) const {
+    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+}
+
+std::int64_t Statement::int64(int col) const {
+    return sqlite3_column_int64(m_stmt, col);
+}
+
+std::optional<std::int64_t> Statement::optional_int64(int col) const {
+    if (is_null(col)) {
+        return std::nullopt;
+    }
+    return int64(col);
+}
+
+std::string Statement::text(int col) const {
+    const auto* p = sqlite3_column_text(m_stmt, col);
+    if (p == nullptr) {
+        return {};
+    }
+    return {reinterpret_cast<const char*>(p),
+            static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
+}
+
+std::optional<std::string> Statement::optional_text(int col) const {
+    if (is_null(col)) {
+        return std::nullopt;
+    }
+    return text(col);
+}
+
+Value Statement::value(int col) const {
+    switch (sqlite3_column_type(m_stmt, col)) {
+    case SQLITE_NULL:
+        return std::monostate{};
+    case SQLITE_INTEGER:
+        return int64(col);
+    default:
+        return text(col);
+    }
+}
+
+int Statement::column_count() const {
+    return sqlite3_column_count(m_stmt);
+}
+
+std::string Statement::column_name(int col) const {
+    return sqlite3_column_name(m_stmt, col);
+}
+
+void exec(Database& db, std::string_view sql) {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(handle(db), text.c_str(), nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) {
+        throw_sqlite(handle(db), rc, "database error");
+    }
+}
+
+WriteTransaction::WriteTransaction(Database& db) : m_db(db) {
+    if (db.impl().read_only) {
+        throw Error(ErrorKind::permission, fmt::format("database {} is read-only", db.impl().path));
+    }
+    exec(db, "BEGIN IMMEDIATE");
+}
+
+WriteTransaction::~WriteTransaction() {
+    if (!m_done) {
+        sqlite3_exec(handle(m_db), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+void WriteTransaction::commit() {
+    exec(m_db, "COMMIT");
+    m_done = true;
+}
+
+std::int64_t last_insert_id(Database& db) {
+    return sqlite3_last_insert_rowid(handle(db));
+}
+
+} // namespace svcmgr

@@ -1,0 +1,144 @@
+#include "schema.hpp"
+
+#include "sql.hpp"
+
+#include <svcmgr/error.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+namespace svcmgr {
+
+namespace {
+
+// Each migration is applied once, in order, in its own transaction; PRAGMA user_version counts
+// them. Never edit a released migration: append a new one.
+constexpr std::array<std::string_view, 1> k_migrations = {
+    // 1: customers, tickets, their history, settings and the audit trail.
+    R"sql(
+CREATE TABLE setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE customer (
+    id         INTEGER PRIMARY KEY,
+    ref        TEXT UNIQUE CHECK (ref <> ''),
+    name       TEXT NOT NULL CHECK (name <> ''),
+    email      TEXT UNIQUE CHECK (email <> ''),
+    phone      TEXT CHECK (phone <> ''),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX customer_name ON customer (name);
+
+CREATE TABLE ticket (
+    id                INTEGER PRIMARY KEY,
+    ref               TEXT UNIQUE CHECK (ref <> ''),
+    title             TEXT NOT NULL CHECK (title <> ''),
+    description       TEXT CHECK (description <> ''),
+    customer_id       INTEGER NOT NULL REFERENCES customer (id),
+    category          TEXT NOT NULL,
+    channel           TEXT NOT NULL,
+    priority          TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    status            TEXT NOT NULL CHECK (status IN ('new', 'open', 'in_progress',
+                          'waiting_customer', 'waiting_parts', 'resolved', 'closed')),
+    assignee          TEXT CHECK (assignee <> ''),
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    first_response_at INTEGER,
+    resolved_at       INTEGER,
+    closed_at         INTEGER,
+    cause             TEXT CHECK (cause <> ''),
+    preventable       INTEGER CHECK (preventable IN (0, 1)),
+    satisfaction      INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+    minutes           INTEGER NOT NULL DEFAULT 0 CHECK (minutes >= 0)
+);
+CREATE INDEX ticket_status ON ticket (status);
+CREATE INDEX ticket_customer ON ticket (customer_id, created_at);
+CREATE INDEX ticket_created ON ticket (created_at);
+
+CREATE TABLE ticket_event (
+    id        INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES ticket (id),
+    at        INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('created', 'note', 'reply', 'inbound', 'status',
+                                             'field')),
+    field     TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    body      TEXT,
+    minutes   INTEGER
+);
+CREATE INDEX ticket_event_ticket ON ticket_event (ticket_id, at);
+
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    actor     TEXT NOT NULL CHECK (actor <> ''),
+    action    TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    change    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE INDEX audit_entity ON audit (entity, entity_id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql",
+};
+
+int user_version(Database& db) {
+    Statement st(db, "PRAGMA user_version");
+    st.step();
+    return static_cast<int>(st.int64(0));
+}
+
+} // namespace
+
+int current_schema_version() {
+    return static_cast<int>(k_migrations.size());
+}
+
+void migrate(Database& db) {
+    const int latest = current_schema_version();
+    int version = user_version(db);
+    if (version > latest) {
+        throw Error(ErrorKind::config,
+                    fmt::format("database {} has schema version {}, newer than this svcmgr "
+                                "understands ({})",
+                                db.impl().path, version, latest),
+                    "upgrade svcmgr to use this database");
+    }
+    if (version == latest) {
+        exec(db, "PRAGMA foreign_keys = ON");
+        return;
+    }
+    if (db.impl().read_only) {
+        throw Error(
+            ErrorKind::permission,
+            fmt::format("database {} is read-only and needs a schema upgrade", db.impl().path));
+    }
+    if (version == 0 && db.impl().path != ":memory:") {
+        exec(db, "PRAGMA journal_mode = WAL");
+    }
+    exec(db, "PRAGMA foreign_keys = ON");
+    while (true) {
+        WriteTransaction tx(db);
+        // Another process may have migrated between our read and BEGIN IMMEDIATE.
+        version = user_version(db);
+        if (version >= latest) {
+            break;
+        }
+        exec(db, k_migrations[static_cast<std::size_t>(version)]);
+        exec(db, fmt::format("PRAGMA user_version = {}", version + 1));
+        tx.commit();
+    }
+}
+
+} // namespace svcmgr

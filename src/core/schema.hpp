@@ -1,0 +1,14 @@
+#pragma once
+
+#include <svcmgr/db.hpp>
+
+namespace svcmgr {
+
+// The schema version this binary writes: the number of migrations.
+int current_schema_version();
+
+// Brings a freshly opened connection to the current schema, one transaction per migration.
+// Refuses (Error(config)) a database whose PRAGMA user_version is newer than this binary.
+void migrate(Database& db);
+
+} // namespace svcmgr
