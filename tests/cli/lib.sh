@@ -1,0 +1,114 @@
+# Harness for the black-box suites: sourced by tests/cli/test_*.sh, run by CTest.
+#
+#   begin "what this case checks"     starts a case
+#   run svcmgr ARGS...                runs a command; stdout in $T/out, stderr in $T/err, status in $rc
+#   run_in "stdin text" svcmgr ARGS   same, with standard input
+#   expect_status N                   exit status
+#   expect_out "exact stdout"         exact stdout (without the final newline, as $(...) gives it)
+#   expect_err "exact stderr"         exact stderr
+#   expect_err_contains TEXT          stderr contains TEXT
+#   expect_eq ACTUAL EXPECTED [what]  any other equality
+#   sql "SELECT ..."                  prints a query's result on the test database
+#   finish                            prints "N passed, M failed"; fails on a failure or no case
+#
+# Each suite runs in a fresh temporary directory with its own HOME and database. A failing suite
+# keeps its directory and says where. SVCMGR_TEST_DB points the suite at another database.
+
+set -u
+
+: "${SVCMGR:?SVCMGR must name the svcmgr binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/svcmgr-test.XXXXXX")
+chmod 0755 "$T"
+cd "$T" || exit 1
+mkdir -p home
+export HOME="$T/home" TZ=UTC LC_ALL=C.UTF-8 SVCMGR_ACTOR=tester
+unset XDG_DATA_HOME SVCMGR_FORMAT SVCMGR_BUSY_TIMEOUT NO_COLOR
+export SVCMGR_DB="${SVCMGR_TEST_DB:-$T/svcmgr.db}"
+DB="$SVCMGR_DB"
+
+passed=0
+failed=0
+case_name=""
+case_failed=0
+
+svcmgr() { "$SVCMGR" "$@"; }
+
+_close_case() {
+    if [ -n "$case_name" ]; then
+        if [ "$case_failed" -eq 0 ]; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+    fi
+}
+
+begin() {
+    _close_case
+    case_name="$1"
+    case_failed=0
+}
+
+fail() {
+    case_failed=1
+    printf 'FAIL: %s: %s\n' "$case_name" "$1" >&2
+    [ -s "$T/err" ] && printf '  stderr: %s\n' "$(head -c 600 "$T/err")" >&2
+}
+
+run() {
+    "$@" >"$T/out" 2>"$T/err" </dev/null
+    rc=$?
+}
+
+run_in() {
+    local input="$1"
+    shift
+    printf '%s' "$input" | "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+}
+
+out() { cat "$T/out"; }
+err() { cat "$T/err"; }
+
+expect_status() {
+    [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"
+}
+
+expect_out() {
+    local actual
+    actual=$(cat "$T/out")
+    [ "$actual" = "$1" ] || fail "stdout was:
+$actual
+expected:
+$1"
+}
+
+expect_err() {
+    local actual
+    actual=$(cat "$T/err")
+    [ "$actual" = "$1" ] || fail "stderr was: $actual; expected: $1"
+}
+
+expect_err_contains() {
+    grep -qF -- "$1" "$T/err" || fail "stderr does not contain '$1'"
+}
+
+expect_eq() {
+    [ "$1" = "$2" ] || fail "${3:-value} was '$1', expected '$2'"
+}
+
+sql() { sqlite3 -batch "$DB" "$1"; }
+
+finish() {
+    _close_case
+    printf '%d passed, %d failed\n' "$passed" "$failed"
+    if [ "$failed" -ne 0 ]; then
+        echo "kept test files in $T" >&2
+        exit 1
+    fi
+    if [ "$passed" -eq 0 ]; then
+        echo "no test case ran" >&2
+        exit 1
+    fi
+    rm -rf "$T"
+}
