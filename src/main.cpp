@@ -98,6 +98,8 @@ int run(int argc, char** argv) {
     add_ticket_command(app, ctx);
     add_customer_command(app, ctx);
     add_config_command(app, ctx);
+    add_audit_command(app, ctx);
+    add_db_command(app, ctx);
     allow_trailing_globals(app);
 
     try {

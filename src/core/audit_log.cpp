@@ -31,6 +31,70 @@ std::string sha256_hex(std::string_view bytes) {
     return hex;
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (u < 0x20) {
+                out += "\\u00";
+                out += k_hex[u >> 4];
+                out += k_hex[u & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_view actor,
+                                std::string_view action, std::string_view entity,
+                                std::string_view entity_id, std::string_view change) {
+    // Keys in RFC 8785 order: action, actor, at, change, entity, entity_id, seq.
+    std::string out;
+    out.reserve(change.size() + change.size() / 8 + actor.size() + 128);
+    out += "{\"action\":";
+    append_json_string(out, action);
+    out += ",\"actor\":";
+    append_json_string(out, actor);
+    out += ",\"at\":";
+    out += std::to_string(at);
+    out += ",\"change\":";
+    append_json_string(out, change);
+    out += ",\"entity\":";
+    append_json_string(out, entity);
+    out += ",\"entity_id\":";
+    append_json_string(out, entity_id);
+    out += ",\"seq\":";
+    out += std::to_string(seq);
+    out += '}';
+    return out;
+}
+
 void append_audit(Database& db, const Stamp& stamp, std::string_view action,
                   std::string_view entity, std::string_view entity_id, const Json& before,
                   const Json& after) {

@@ -21,6 +21,14 @@ std::string canonical_json(const Json& value);
 // SHA-256 as 64 lowercase hex characters.
 std::string sha256_hex(std::string_view bytes);
 
+// Appends `s` to `out` as an RFC 8785 JSON string.
+void append_json_string(std::string& out, std::string_view s);
+
+// The canonical text of an audit row, the bytes its hash covers after prev_hash (DESIGN.md 6).
+std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_view actor,
+                                std::string_view action, std::string_view entity,
+                                std::string_view entity_id, std::string_view change);
+
 // Appends one hash-chained audit row: change = {"after": after, "before": before}.
 // `before` is null on create, `after` null on delete.
 void append_audit(Database& db, const Stamp& stamp, std::string_view action,

@@ -1,0 +1,45 @@
+// svcmgr db: checking and copying the database itself.
+
+#include "commands.hpp"
+
+#include <svcmgr/error.hpp>
+#include <svcmgr/maintenance.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace svcmgr::cli {
+
+void add_db_command(CLI::App& app, Context& ctx) {
+    auto* db = app.add_subcommand("db", "Check or back up the database");
+
+    auto* check = db->add_subcommand("check", "Check integrity, foreign keys and ticket "
+                                              "invariants");
+    check->footer("Example:\n  svcmgr db check || mail -s 'svcmgr db check failed' lead");
+    check->callback(action(ctx, [&ctx] {
+        const auto problems = check_database(ctx.db());
+        for (const auto& problem : problems) {
+            fmt::print("{}\n", problem);
+        }
+        if (!problems.empty()) {
+            throw Error(ErrorKind::integrity,
+                        fmt::format("database check failed: {} problem{}", problems.size(),
+                                    problems.size() == 1 ? "" : "s"));
+        }
+        if (!ctx.quiet()) {
+            fmt::print("ok\n");
+        }
+        return 0;
+    }));
+
+    auto file = std::make_shared<std::string>();
+    auto* backup = db->add_subcommand("backup", "Write a consistent copy of the database");
+    backup->add_option("file", *file, "The new file (must not exist)")->required();
+    backup->footer("Example:\n  svcmgr db backup ~/backups/svcmgr-$(date +%F).db");
+    backup->callback(action(ctx, [file, &ctx] {
+        backup_database(ctx.db(), *file);
+        return 0;
+    }));
+}
+
+} // namespace svcmgr::cli

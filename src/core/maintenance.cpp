@@ -1,0 +1,106 @@
+#include <svcmgr/audit.hpp>
+#include <svcmgr/error.hpp>
+#include <svcmgr/maintenance.hpp>
+
+#include "sql.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace svcmgr {
+
+namespace {
+
+struct Invariant {
+    std::string_view what;
+    std::string_view violations; // SELECT id FROM ticket WHERE <the invariant does not hold>
+};
+
+// What the lifecycle (DESIGN.md section 4) implies for every ticket row.
+constexpr std::array<Invariant, 6> k_ticket_invariants = {{
+    {"is active but has resolved_at or closed_at",
+     "SELECT id FROM ticket WHERE status NOT IN ('resolved', 'closed') "
+     "AND (resolved_at IS NOT NULL OR closed_at IS NOT NULL)"},
+    {"is resolved without resolved_at, or has closed_at",
+     "SELECT id FROM ticket WHERE status = 'resolved' "
+     "AND (resolved_at IS NULL OR closed_at IS NOT NULL)"},
+    {"is closed without resolved_at and closed_at",
+     "SELECT id FROM ticket WHERE status = 'closed' AND (resolved_at IS NULL OR closed_at IS "
+     "NULL)"},
+    {"has a satisfaction rating but is not closed",
+     "SELECT id FROM ticket WHERE satisfaction IS NOT NULL AND status <> 'closed'"},
+    {"has times out of order",
+     "SELECT id FROM ticket WHERE updated_at < created_at OR first_response_at < created_at "
+     "OR resolved_at < created_at OR closed_at < resolved_at"},
+    {"has no history", "SELECT id FROM ticket t WHERE NOT EXISTS "
+                       "(SELECT 1 FROM ticket_event e WHERE e.ticket_id = t.id)"},
+}};
+
+} // namespace
+
+std::vector<std::string> check_database(Database& db) {
+    std::vector<std::string> problems;
+    {
+        Statement st(db, "PRAGMA integrity_check");
+        while (st.step()) {
+            if (const std::string line = st.text(0); line != "ok") {
+                problems.push_back(fmt::format("integrity: {}", line));
+            }
+        }
+    }
+    {
+        Statement st(db, "PRAGMA foreign_key_check");
+        while (st.step()) {
+            problems.push_back(fmt::format("foreign key: {} row {} refers to a missing {}",
+                                           st.text(0), st.text(1), st.text(2)));
+        }
+    }
+    for (const auto& invariant : k_ticket_invariants) {
+        Statement st(db, invariant.violations);
+        while (st.step()) {
+            problems.push_back(fmt::format("ticket {} {}", st.int64(0), invariant.what));
+        }
+    }
+    return problems;
+}
+
+void backup_database(Database& db, const std::string& path) {
+    // VACUUM INTO writes into an empty file; creating it first makes it 0600 and refuses to
+    // overwrite anything.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        const ErrorKind kind = errno == EEXIST   ? ErrorKind::refused
+                               : errno == EACCES ? ErrorKind::permission
+                               : errno == ENOENT ? ErrorKind::no_input
+                                                 : ErrorKind::io;
+        throw Error(kind, fmt::format("cannot create backup {}: {}", path, std::strerror(errno)));
+    }
+    ::close(fd);
+    try {
+        const auto head = audit_head(db);
+        Statement vacuum(db, "VACUUM INTO $1");
+        vacuum.bind(1, path).run();
+
+        Database copy = Database::open({path, false});
+        const auto problems = check_database(copy);
+        if (!problems.empty()) {
+            throw Error(ErrorKind::io,
+                        fmt::format("backup {} failed its check: {}", path, problems.front()));
+        }
+        const auto copied_head = audit_head(copy);
+        if (head && (!copied_head || copied_head->seq < head->seq)) {
+            throw Error(ErrorKind::io,
+                        fmt::format("backup {} lacks audit row {}", path, head->seq));
+        }
+    } catch (...) {
+        ::unlink(path.c_str());
+        throw;
+    }
+}
+
+} // namespace svcmgr
