@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# The audit trail: every change recorded, hash-chained, and tampering behind svcmgr's back caught.
+. "$(dirname "$0")/lib.sh"
+
+seed() {
+    svcmgr ticket add "Fakturan dras två gånger" --customer "Åsa Öberg" --email asa@example.se \
+        --category billing >/dev/null
+    svcmgr ticket add "Ekraan vilgub" --customer "Jüri Tamm" --category repair >/dev/null
+    svcmgr ticket comment 1 --reply -m "Återbetalning skickad" >/dev/null
+    svcmgr ticket resolve 1 --cause billing-double-charge --preventable >/dev/null
+    svcmgr config set hourly_cost 42.50 >/dev/null
+}
+
+fresh() {
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    seed
+}
+
+# Tampering needs the triggers out of the way first, as an attacker would do.
+drop_triggers() {
+    sql "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+}
+
+fresh
+
+begin "every change wrote one audit row"
+expect_eq "$(sql 'SELECT group_concat(action || " " || entity || ":" || entity_id, ", ") FROM audit')" \
+    "create customer:1, create ticket:1, create customer:2, create ticket:2, comment ticket:1, resolve ticket:1, set setting:hourly_cost"
+
+begin "audit verify passes on an untouched database"
+run svcmgr audit verify
+expect_status 0
+expect_out "ok: 7 audit rows, 5 records match"
+
+begin "audit head prints SEQ HASH of the newest row"
+run svcmgr audit head
+expect_status 0
+expect_eq "$(out)" "7 $(sql 'SELECT hash FROM audit WHERE seq = 7')"
+
+begin "the chain can be verified by an independent script (JCS, genesis of 64 zeros)"
+svcmgr audit log --format jsonl >"$T/log.jsonl"
+cat >"$T/verify.py" <<'PY'
+import hashlib, json, sys
+prev = "0" * 64
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    assert r["prev_hash"] == prev, r["seq"]
+    import calendar, time
+    at = calendar.timegm(time.strptime(r["at"], "%Y-%m-%dT%H:%M:%SZ"))
+    row = {"seq": r["seq"], "at": at, "actor": r["actor"], "action": r["action"],
+           "entity": r["entity"], "entity_id": r["entity_id"], "change": r["change"]}
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert json.dumps(json.loads(r["change"]), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False) == r["change"], r["seq"]
+    h = hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
+    assert h == r["hash"], (r["seq"], h, r["hash"])
+    prev = h
+print("verified")
+PY
+run python3 "$T/verify.py" "$T/log.jsonl"
+expect_status 0
+expect_out "verified"
+
+begin "audit log filters by entity, actor and action"
+run svcmgr audit log --entity ticket:1 --format tsv
+expect_eq "$(cut -f1,4 "$T/out" | tr '\t\n' ' ,')" "2 create,5 comment,6 resolve,"
+run svcmgr --actor someone-else audit log --actor tester --action set --format csv
+expect_eq "$(cut -d, -f1,3,4,5,6 "$T/out" | tr '\n' '|')" \
+    "seq,actor,action,entity,entity_id|7,tester,set,setting,hourly_cost|"
+
+begin "audit log rejects a malformed entity with exit 2"
+run svcmgr audit log --entity ticket
+expect_status 2
+expect_err "svcmgr: error: invalid entity 'ticket': expected KIND:ID such as ticket:42"
+
+begin "the triggers refuse UPDATE and DELETE on the audit table"
+run sqlite3 "$DB" "UPDATE audit SET actor = 'x' WHERE seq = 1"
+expect_err_contains "the audit trail is append-only"
+run sqlite3 "$DB" "DELETE FROM audit WHERE seq = 1"
+expect_err_contains "the audit trail is append-only"
+expect_eq "$(sql 'SELECT count(*) FROM audit')" "7"
+
+begin "attack: a raw UPDATE of a ticket is caught and named"
+sql "UPDATE ticket SET status = 'closed' WHERE id = 2"
+run svcmgr audit verify
+expect_status 4
+expect_out "ticket 2 differs from its last audit record (row 4): it was changed outside svcmgr"
+expect_err "svcmgr: error: audit verification failed: 1 problem"
+
+begin "attack: a ticket inserted or deleted behind svcmgr's back is caught"
+fresh
+sql "INSERT INTO ticket (title, customer_id, category, channel, priority, status, created_at, updated_at) VALUES ('forged', 1, 'other', 'other', 'low', 'new', 0, 0)"
+sql "PRAGMA foreign_keys = OFF; DELETE FROM ticket_event WHERE ticket_id = 2; DELETE FROM ticket WHERE id = 2"
+run svcmgr audit verify
+expect_status 4
+expect_out "ticket 3 has no audit record: it was added outside svcmgr
+ticket 2 was deleted outside svcmgr (last audit record: row 4)"
+
+begin "attack: a deleted audit row is named"
+fresh
+drop_triggers
+sql "DELETE FROM audit WHERE seq = 3"
+run svcmgr audit verify
+expect_status 4
+expect_out "audit rows 3 to 3 are missing
+customer 2 has no audit record: it was added outside svcmgr"
+
+begin "attack: an edited audit row with its own hash recomputed breaks the next link"
+fresh
+drop_triggers
+python3 - "$DB" <<'PY'
+import hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+seq, at, actor, action, entity, entity_id, change, prev = db.execute(
+    "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash FROM audit WHERE seq = 5").fetchone()
+actor = "somebody-else"
+row = {"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+       "entity_id": entity_id, "change": change}
+text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+h = hashlib.sha256((prev + text).encode()).hexdigest()
+db.execute("UPDATE audit SET actor = ?, hash = ? WHERE seq = 5", (actor, h))
+db.commit()
+PY
+run svcmgr audit verify
+expect_status 4
+expect_out "audit row 6 does not follow row 5: its prev_hash is not that row's hash"
+
+begin "attack: an edited audit row without a new hash is named"
+fresh
+drop_triggers
+sql "UPDATE audit SET actor = 'somebody-else' WHERE seq = 2"
+run svcmgr audit verify
+expect_status 4
+expect_out "audit row 2 was altered: its hash does not match its contents"
+
+begin "attack: a forged row with a correct-looking hash but the wrong predecessor"
+fresh
+python3 - "$DB" <<'PY'
+import hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+prev = db.execute("SELECT hash FROM audit WHERE seq = 5").fetchone()[0]  # not the newest
+change = json.dumps({"after": None, "before": None}, separators=(",", ":"))
+row = {"seq": 8, "at": 0, "actor": "mallory", "action": "update", "entity": "ticket",
+       "entity_id": "2", "change": change}
+text = json.dumps(row, sort_keys=True, separators=(",", ":"))
+h = hashlib.sha256((prev + text).encode()).hexdigest()
+db.execute("INSERT INTO audit VALUES (8, 0, 'mallory', 'update', 'ticket', '2', ?, ?, ?)",
+           (change, prev, h))
+db.commit()
+PY
+run svcmgr audit verify
+expect_status 4
+expect_err_contains "svcmgr: error: audit verification failed"
+expect_eq "$(head -1 "$T/out")" "audit row 8 does not follow row 7: its prev_hash is not that row's hash"
+
+begin "attack: truncating the newest rows is caught with --expect-head"
+fresh
+head=$(svcmgr audit head | tr ' ' :)
+svcmgr ticket start 2 >/dev/null
+run svcmgr audit verify --expect-head "$head"
+expect_status 0
+drop_triggers
+sql "DELETE FROM audit WHERE seq >= 7; UPDATE ticket SET status = 'new' WHERE id = 2"
+sql "DELETE FROM setting"
+run svcmgr audit verify
+expect_status 0
+run svcmgr audit verify --expect-head "$head"
+expect_status 4
+expect_out "audit row 7 is missing: the trail was truncated (its newest row is 6)"
+
+begin "--expect-head with a wrong hash is caught; a malformed one is a usage error"
+fresh
+run svcmgr audit verify --expect-head "7:$(printf '0%.0s' $(seq 64))"
+expect_status 4
+run svcmgr audit verify --expect-head "7:xyz"
+expect_status 2
+expect_err "svcmgr: error: invalid --expect-head '7:xyz': expected SEQ:HASH"
+
+begin "db check passes on a sound database and names broken invariants"
+fresh
+run svcmgr db check
+expect_status 0
+expect_out "ok"
+sql "UPDATE ticket SET status = 'closed' WHERE id = 2"
+run svcmgr db check
+expect_status 4
+expect_out "ticket 2 is closed without resolved_at and closed_at"
+expect_err "svcmgr: error: database check failed: 1 problem"
+
+begin "db backup writes a checked 0600 copy and refuses to overwrite"
+fresh
+umask 022
+run svcmgr db backup "$T/backup.db"
+expect_status 0
+expect_eq "$(stat -c %a "$T/backup.db")" "600" "backup mode"
+expect_eq "$(svcmgr --db "$T/backup.db" audit head)" "$(svcmgr audit head)"
+run svcmgr --db "$T/backup.db" audit verify -q
+expect_status 0
+run svcmgr db backup "$T/backup.db"
+expect_status 1
+expect_err "svcmgr: error: cannot create backup $T/backup.db: File exists"
+
+begin "db backup is consistent while other processes write"
+fresh
+for w in 1 2; do
+    (for i in $(seq 1 15); do svcmgr ticket add "parallel $w.$i" --customer "Budi Santoso" >/dev/null; done) &
+done
+sleep 0.05
+run svcmgr db backup "$T/live.db"
+wait
+expect_status 0
+run svcmgr --db "$T/live.db" audit verify -q
+expect_status 0
+run svcmgr --db "$T/live.db" db check -q
+expect_status 0
+run svcmgr audit verify -q
+expect_status 0
+
+finish

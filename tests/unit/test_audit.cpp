@@ -1,0 +1,72 @@
+#include <svcmgr/audit.hpp>
+#include <svcmgr/settings.hpp>
+#include <svcmgr/ticket.hpp>
+
+#include "audit_log.hpp"
+#include "sql.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace svcmgr;
+
+TEST_CASE("canonical_audit_row is the RFC 8785 serialization of the row") {
+    const std::string change = R"({"after":{"title":"Šimić \"x\"\n\t\u0001"},"before":null})";
+    const Json row = {{"seq", 12},          {"at", 1763812383},   {"actor", "jüri"},
+                      {"action", "update"}, {"entity", "ticket"}, {"entity_id", "7"},
+                      {"change", change}};
+    CHECK(canonical_audit_row(12, 1763812383, "jüri", "update", "ticket", "7", change) ==
+          canonical_json(row));
+}
+
+TEST_CASE("sha256_hex matches a known digest") {
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("the first audit row chains from 64 zeros and each row from its predecessor") {
+    Database db = Database::open_memory();
+    set_setting(db, "hourly_cost", "30", {"lena", 100});
+    set_setting(db, "currency", "SEK", {"lena", 200});
+    const Table log = audit_log(db, {});
+    REQUIRE(log.rows.size() == 2);
+    CHECK(std::get<std::string>(log.rows[0][7]) == std::string(64, '0'));
+    CHECK(std::get<std::string>(log.rows[1][7]) == std::get<std::string>(log.rows[0][8]));
+    const auto head = audit_head(db);
+    REQUIRE(head);
+    CHECK(head->seq == 2);
+    CHECK(head->hash == std::get<std::string>(log.rows[1][8]));
+}
+
+TEST_CASE("verify_audit is clean after svcmgr's own changes") {
+    Database db = Database::open_memory();
+    const auto id =
+        add_ticket(db, {.title = "Narudžba nije stigla", .customer = "Đurđa Šimić"}, {"ana", 1000});
+    resolve_ticket(db, id, {.cause = "courier"}, {"ana", 2000});
+    unset_setting(db, "hourly_cost", {"ana", 2100});
+    set_setting(db, "hourly_cost", "10", {"ana", 2200});
+    unset_setting(db, "hourly_cost", {"ana", 2300});
+    const VerifyReport report = verify_audit(db, {});
+    CHECK(report.problems.empty());
+    CHECK(report.rows == 5);
+    CHECK(report.entities == 2);
+}
+
+TEST_CASE("verify_audit names a row changed behind svcmgr's back") {
+    Database db = Database::open_memory();
+    add_ticket(db, {.title = "Printer", .customer = "Kalle"}, {"ana", 1000});
+    exec(db, "UPDATE ticket SET priority = 'urgent' WHERE id = 1");
+    const VerifyReport report = verify_audit(db, {});
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0] ==
+          "ticket 1 differs from its last audit record (row 2): it was changed outside svcmgr");
+}
+
+TEST_CASE("parse_audit_head accepts SEQ:HASH and SEQ HASH only") {
+    const std::string hash(64, 'a');
+    CHECK(parse_audit_head("3:" + hash)->seq == 3);
+    CHECK(parse_audit_head("3 " + hash)->hash == hash);
+    CHECK_FALSE(parse_audit_head("0:" + hash));
+    CHECK_FALSE(parse_audit_head("3:" + hash.substr(1)));
+    CHECK_FALSE(parse_audit_head("3:" + std::string(64, 'A')));
+    CHECK_FALSE(parse_audit_head("03:" + hash));
+    CHECK_FALSE(parse_audit_head(hash));
+}
