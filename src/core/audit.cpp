@@ -69,8 +69,28 @@ std::optional<std::string_view> after_state(std::string_view change) {
     return std::nullopt;
 }
 
+// The last audit record of each entity row ("ticket:42"): its seq and, for a row recorded in a
+// batch, the SHA-256 of its canonical state.
+struct LastRecord {
+    std::int64_t seq = 0;
+    std::string state_hash;
+};
+using LastRecords = std::unordered_map<std::string, LastRecord>;
+
+void record_batch(const std::string& entity, std::int64_t seq, const std::string& change,
+                  LastRecords& last) {
+    const Json parsed = Json::parse(change, nullptr, false);
+    if (!parsed.is_object() || !parsed["after"].is_object() ||
+        !parsed["after"]["rows"].is_object()) {
+        return;
+    }
+    for (const auto& [key, hash] : parsed["after"]["rows"].items()) {
+        last[entity + ":" + key] = {seq, hash.is_string() ? hash.get<std::string>() : ""};
+    }
+}
+
 void check_chain(Database& db, const VerifyOptions& options, VerifyReport& report,
-                 std::unordered_map<std::string, std::int64_t>& last_seq) {
+                 LastRecords& last_seq) {
     std::int64_t total = 0;
     {
         Statement count(db, "SELECT count(*) FROM audit");
@@ -117,7 +137,11 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
                                                       hash, options.expect_head->hash));
             }
         }
-        last_seq[entity + ":" + entity_id] = seq;
+        if (entity_id == k_batch_id) {
+            record_batch(entity, seq, change, last_seq);
+        } else {
+            last_seq[entity + ":" + entity_id] = {seq, {}};
+        }
         expected_prev = hash;
         expected_seq = seq + 1;
         ++report.rows;
@@ -135,8 +159,7 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
     }
 }
 
-void check_entities(Database& db, VerifyReport& report,
-                    std::unordered_map<std::string, std::int64_t>& last_seq) {
+void check_entities(Database& db, VerifyReport& report, LastRecords& last_seq) {
     Statement change_at(db, "SELECT change FROM audit WHERE seq = $1");
     const auto recorded_after = [&](std::int64_t seq) -> std::string {
         change_at.reset();
@@ -161,17 +184,23 @@ void check_entities(Database& db, VerifyReport& report,
             }
             const std::string current =
                 canonical_json(row_state(db, audited.table, audited.key, key));
-            if (recorded_after(it->second) != current) {
+            const LastRecord& last = it->second;
+            const bool same = last.state_hash.empty() ? recorded_after(last.seq) == current
+                                                      : sha256_hex(current) == last.state_hash;
+            if (!same) {
                 report.problems.push_back(fmt::format(
                     "{} {} differs from its last audit record (row {}): it was changed outside "
                     "svcmgr",
-                    audited.entity, key_text, it->second));
+                    audited.entity, key_text, last.seq));
             }
             last_seq.erase(it);
         }
     }
     // What is left was recorded but no longer exists: deleted unless its last record says so.
-    std::vector<std::pair<std::string, std::int64_t>> gone(last_seq.begin(), last_seq.end());
+    std::vector<std::pair<std::string, std::int64_t>> gone;
+    for (const auto& [name, last] : last_seq) {
+        gone.emplace_back(name, last.seq);
+    }
     std::sort(gone.begin(), gone.end(),
               [](const auto& a, const auto& b) { return a.second < b.second; });
     for (const auto& [name, seq] : gone) {
@@ -179,7 +208,8 @@ void check_entities(Database& db, VerifyReport& report,
         const std::string_view entity = std::string_view(name).substr(0, colon);
         const bool audited = std::any_of(k_audited.begin(), k_audited.end(),
                                          [&](const auto& a) { return a.entity == entity; });
-        if (audited && recorded_after(seq) != "null") {
+        const bool in_batch = !last_seq[name].state_hash.empty();
+        if (audited && (in_batch || recorded_after(seq) != "null")) {
             report.problems.push_back(
                 fmt::format("{} {} was deleted outside svcmgr (last audit record: row {})", entity,
                             name.substr(colon + 1), seq));
@@ -248,7 +278,7 @@ std::optional<AuditHead> parse_audit_head(std::string_view text) {
 
 VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     VerifyReport report;
-    std::unordered_map<std::string, std::int64_t> last_seq;
+    LastRecords last_seq;
     exec(db, "BEGIN"); // one consistent snapshot for both passes
     try {
         check_chain(db, options, report, last_seq);

@@ -121,6 +121,16 @@ void append_audit(Database& db, const Stamp& stamp, std::string_view action,
         .run();
 }
 
+void append_batch_audit(Database& db, const Stamp& stamp, std::string_view action,
+                        std::string_view entity,
+                        const std::vector<std::pair<std::string, Json>>& rows) {
+    Json hashes = Json::object();
+    for (const auto& [key, state] : rows) {
+        hashes[key] = sha256_hex(canonical_json(state));
+    }
+    append_audit(db, stamp, action, entity, k_batch_id, nullptr, Json{{"rows", hashes}});
+}
+
 Json row_state(Database& db, std::string_view table, std::string_view key_column,
                const Value& key) {
     // table and key_column come from core code, never from users.

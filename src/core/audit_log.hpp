@@ -10,6 +10,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace svcmgr {
 
@@ -34,6 +36,16 @@ std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_v
 void append_audit(Database& db, const Stamp& stamp, std::string_view action,
                   std::string_view entity, std::string_view entity_id, const Json& before,
                   const Json& after);
+
+// The entity_id of a batch record: its change lists many rows of one entity.
+inline constexpr std::string_view k_batch_id = "*";
+
+// Appends one audit row for a bulk operation on many rows of `entity`:
+// change = {"after": {"rows": {KEY: SHA-256 of the row's canonical state, ...}}, "before": null},
+// so that verify can still check every row while auditing stays cheap.
+void append_batch_audit(Database& db, const Stamp& stamp, std::string_view action,
+                        std::string_view entity,
+                        const std::vector<std::pair<std::string, Json>>& rows);
 
 // The full state of one row of `table` as a JSON object keyed by column name, or null when absent.
 Json row_state(Database& db, std::string_view table, std::string_view key_column, const Value& key);

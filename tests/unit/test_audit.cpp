@@ -70,3 +70,25 @@ TEST_CASE("parse_audit_head accepts SEQ:HASH and SEQ HASH only") {
     CHECK_FALSE(parse_audit_head("03:" + hash));
     CHECK_FALSE(parse_audit_head(hash));
 }
+
+TEST_CASE("a batch audit record vouches for every row it lists") {
+    Database db = Database::open_memory();
+    {
+        WriteTransaction tx(db);
+        exec(db, "INSERT INTO customer (id, name, created_at) VALUES (1, 'Budi Santoso', 10), "
+                 "(2, 'Mary O''Neil', 20)");
+        append_batch_audit(db, {"import", 30}, "import", "customer",
+                           {{"1", row_state(db, "customer", "id", std::int64_t{1})},
+                            {"2", row_state(db, "customer", "id", std::int64_t{2})}});
+        tx.commit();
+    }
+    CHECK(verify_audit(db, {}).problems.empty());
+
+    exec(db, "UPDATE customer SET name = 'Budi S.' WHERE id = 2");
+    exec(db, "DELETE FROM customer WHERE id = 1");
+    const VerifyReport report = verify_audit(db, {});
+    REQUIRE(report.problems.size() == 2);
+    CHECK(report.problems[0] ==
+          "customer 2 differs from its last audit record (row 1): it was changed outside svcmgr");
+    CHECK(report.problems[1] == "customer 1 was deleted outside svcmgr (last audit record: row 1)");
+}
