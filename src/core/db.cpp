@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,7 +59,9 @@ void sql_fold(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 void configure(sqlite3* db, const OpenOptions& options) {
-    sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+    const auto timeout = std::clamp<std::chrono::milliseconds::rep>(
+        options.busy_timeout.count(), 0, std::numeric_limits<int>::max());
+    sqlite3_busy_timeout(db, static_cast<int>(timeout));
     sqlite3_extended_result_codes(db, 1);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
@@ -72,7 +76,7 @@ void configure(sqlite3* db, const OpenOptions& options) {
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        throw Error(ErrorKind::busy, fmt::format("database is busy ({})", doing),
+        throw Error(ErrorKind::busy, fmt::format("{}: busy past the timeout", doing),
                     "another svcmgr is writing; try again, or raise --busy-timeout");
     case SQLITE_FULL:
     case SQLITE_IOERR:
@@ -120,6 +124,76 @@ Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
 
+namespace {
+
+// "file:" URI for path with immutable=1, for a read-only WAL database whose -shm cannot be made.
+std::string immutable_uri(const std::string& path) {
+    std::string absolute = path;
+    if (absolute.empty() || absolute.front() != '/') {
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd) == nullptr) {
+            throw Error(ErrorKind::io,
+                        fmt::format("cannot read database {}: {}", path, std::strerror(errno)));
+        }
+        absolute = fmt::format("{}/{}", cwd, path);
+    }
+    std::string uri = "file://";
+    for (const char c : absolute) {
+        if (c == '%' || c == '?' || c == '#') {
+            uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+bool has_pending_wal(const std::string& path) {
+    struct stat st {};
+    return ::stat((path + "-wal").c_str(), &st) == 0 && st.st_size > 0;
+}
+
+// Opens the connection and reads the schema once, so that a file that is not a database, or is
+// corrupt, fails here with its name.
+std::unique_ptr<Database::Impl> connect(const std::string& path, bool read_only,
+                                        const OpenOptions& options) {
+    auto impl = std::make_unique<Database::Impl>();
+    impl->path = path;
+    impl->read_only = read_only;
+    const std::string doing = fmt::format("cannot open database {}", path);
+    const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (const int rc = sqlite3_open_v2(path.c_str(), &impl->handle, flags, nullptr);
+        rc != SQLITE_OK) {
+        throw_sqlite(impl->handle, rc, doing);
+    }
+    configure(impl->handle, options);
+    int rc =
+        sqlite3_exec(impl->handle, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+    const int primary = rc & 0xff;
+    if (read_only && (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN) &&
+        !has_pending_wal(path)) {
+        // A WAL database needs a -shm file beside it; when we may not create one (a read-only
+        // directory), the file alone holds every committed change, so read it as immutable.
+        sqlite3_close_v2(impl->handle);
+        impl->handle = nullptr;
+        const std::string uri = immutable_uri(path);
+        rc = sqlite3_open_v2(uri.c_str(), &impl->handle, flags | SQLITE_OPEN_URI, nullptr);
+        if (rc != SQLITE_OK) {
+            throw_sqlite(impl->handle, rc, doing);
+        }
+        configure(impl->handle, options);
+        rc = sqlite3_exec(impl->handle, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr,
+                          nullptr);
+    }
+    if (rc != SQLITE_OK) {
+        throw_sqlite(impl->handle, rc, doing);
+    }
+    return impl;
+}
+
+} // namespace
+
 Database Database::open(const DatabaseLocation& where, const OpenOptions& options) {
     const std::string& path = where.path;
     if (path.find("://") != std::string::npos) {
@@ -148,22 +222,11 @@ Database Database::open(const DatabaseLocation& where, const OpenOptions& option
         }
     }
     if (::access(path.c_str(), R_OK) != 0) {
-        throw Error(ErrorKind::permission,
-                    fmt::format("cannot read database {}: {}", path, std::strerror(errno)));
+        const ErrorKind kind = errno == EACCES ? ErrorKind::permission : ErrorKind::no_input;
+        throw Error(kind, fmt::format("cannot read database {}: {}", path, std::strerror(errno)));
     }
     const bool read_only = ::access(path.c_str(), W_OK) != 0;
-
-    auto impl = std::make_unique<Impl>();
-    impl->path = path;
-    impl->read_only = read_only;
-    const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-                      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    if (const int rc = sqlite3_open_v2(path.c_str(), &impl->handle, flags, nullptr);
-        rc != SQLITE_OK) {
-        throw_sqlite(impl->handle, rc, fmt::format("cannot open database {}", path));
-    }
-    configure(impl->handle, options);
-    Database db(std::move(impl));
+    Database db(connect(path, read_only, options));
     migrate(db);
     return db;
 }
@@ -188,11 +251,12 @@ int Database::schema_version() {
 
 // ---- statements -------------------------------------------------------------------------------
 
-Statement::Statement(Database& db, std::string_view sql) : m_db(handle(db)) {
+Statement::Statement(Database& db, std::string_view sql)
+    : m_db(handle(db)), m_path(&db.impl().path) {
     const int rc =
         sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &m_stmt, nullptr);
     if (rc != SQLITE_OK) {
-        throw_sqlite(m_db, rc, "cannot prepare a statement");
+        throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
     }
 }
 
@@ -247,7 +311,7 @@ bool Statement::step() {
     if (rc == SQLITE_DONE) {
         return false;
     }
-    throw_sqlite(m_db, rc, "database error");
+    throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
 }
 
 int Statement::run() {
@@ -317,7 +381,7 @@ void exec(Database& db, std::string_view sql) {
     const int rc = sqlite3_exec(handle(db), text.c_str(), nullptr, nullptr, &message);
     sqlite3_free(message);
     if (rc != SQLITE_OK) {
-        throw_sqlite(handle(db), rc, "database error");
+        throw_sqlite(handle(db), rc, fmt::format("database {}", db.impl().path));
     }
 }
 

@@ -93,10 +93,36 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql",
 };
 
-int user_version(Database& db) {
-    Statement st(db, "PRAGMA user_version");
+// PRAGMA application_id of an svcmgr database: "SVMG".
+constexpr std::int64_t k_application_id = 0x53564d47;
+
+std::int64_t pragma_value(Database& db, std::string_view pragma) {
+    Statement st(db, fmt::format("PRAGMA {}", pragma));
     st.step();
-    return static_cast<int>(st.int64(0));
+    return st.int64(0);
+}
+
+int user_version(Database& db) {
+    return static_cast<int>(pragma_value(db, "user_version"));
+}
+
+// Refuses another program's SQLite file rather than adding svcmgr's tables to it.
+void check_is_ours(Database& db, int version) {
+    const std::int64_t application_id = pragma_value(db, "application_id");
+    bool ours = application_id == k_application_id;
+    if (application_id == 0 && version == 0) {
+        Statement st(db, "SELECT count(*) FROM sqlite_schema");
+        st.step();
+        ours = st.int64(0) == 0; // empty: a new database
+    } else if (application_id == 0) {
+        ours = true; // created before svcmgr set its application id
+    }
+    if (!ours) {
+        throw Error(
+            ErrorKind::no_input,
+            fmt::format("{} is a database of another program, not svcmgr's", db.impl().path),
+            "pass --db with the path of an svcmgr database");
+    }
 }
 
 } // namespace
@@ -108,6 +134,7 @@ int current_schema_version() {
 void migrate(Database& db) {
     const int latest = current_schema_version();
     int version = user_version(db);
+    check_is_ours(db, version);
     if (version > latest) {
         throw Error(ErrorKind::config,
                     fmt::format("database {} has schema version {}, newer than this svcmgr "
@@ -134,6 +161,9 @@ void migrate(Database& db) {
         version = user_version(db);
         if (version >= latest) {
             break;
+        }
+        if (version == 0) {
+            exec(db, fmt::format("PRAGMA application_id = {}", k_application_id));
         }
         exec(db, k_migrations[static_cast<std::size_t>(version)]);
         exec(db, fmt::format("PRAGMA user_version = {}", version + 1));

@@ -8,7 +8,8 @@ namespace svcmgr {
 int current_schema_version();
 
 // Brings a freshly opened connection to the current schema, one transaction per migration.
-// Refuses (Error(config)) a database whose PRAGMA user_version is newer than this binary.
+// Refuses (Error(config)) a database whose PRAGMA user_version is newer than this binary, and
+// (Error(no_input)) another program's SQLite file; a new database gets svcmgr's application_id.
 void migrate(Database& db);
 
 } // namespace svcmgr

@@ -29,7 +29,8 @@ inline sqlite3* handle(Database& db) {
 }
 
 // Throws the svcmgr::Error that a SQLite result code maps to (busy 75, full/ioerr 74,
-// readonly/perm 77, notadb/corrupt 66, other failures 1), naming what was being done.
+// readonly/perm 77, notadb/corrupt 66, other failures 1); the message starts with `doing`, which
+// names the database ("database PATH").
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view doing);
 
 class Statement {
@@ -77,6 +78,7 @@ public:
 
 private:
     sqlite3* m_db;
+    const std::string* m_path; // the database's name, for messages
     sqlite3_stmt* m_stmt = nullptr;
 };
 
