@@ -15,6 +15,14 @@ namespace svcmgr {
 // The value of key, or its default. Throws Error(usage) for an unknown key.
 std::string get_setting(Database& db, std::string_view key);
 
+// Checks a key without a database, so a typo is refused before anything is opened.
+// Throws Error(usage) for an unknown key.
+void check_setting_key(std::string_view key);
+
+// The stored form of value for key ("12.5" -> "12.50"), checked without a database.
+// Throws Error(usage) naming the key or value when either is invalid.
+std::string check_setting(std::string_view key, std::string_view value);
+
 // Validates and stores value (normalised, e.g. "4h", "12.50", "25%"); returns what was stored.
 // Throws Error(usage) naming the key or value when either is invalid.
 std::string set_setting(Database& db, std::string_view key, std::string_view value,

@@ -24,6 +24,7 @@ void add_config_command(CLI::App& app, Context& ctx) {
     get->add_option("key", *get_key, "Setting name")->required();
     get->footer("Example:\n  svcmgr config get sla.high.resolution");
     get->callback(action(ctx, [get_key, &ctx] {
+        check_setting_key(*get_key);
         fmt::print("{}\n", get_setting(ctx.db(), *get_key));
         return 0;
     }));
@@ -34,7 +35,9 @@ void add_config_command(CLI::App& app, Context& ctx) {
     set->add_option("value", set_args->second, "New value")->required();
     set->footer("Example:\n  svcmgr config set sla.high.resolution 8h");
     set->callback(action(ctx, [set_args, &ctx] {
-        set_setting(ctx.db(), set_args->first, set_args->second, ctx.stamp());
+        check_setting(set_args->first, set_args->second);
+        const Stamp stamp = ctx.stamp();
+        set_setting(ctx.db(), set_args->first, set_args->second, stamp);
         return 0;
     }));
 
@@ -43,7 +46,9 @@ void add_config_command(CLI::App& app, Context& ctx) {
     unset->add_option("key", *unset_key, "Setting name")->required();
     unset->footer("Example:\n  svcmgr config unset hourly_cost");
     unset->callback(action(ctx, [unset_key, &ctx] {
-        unset_setting(ctx.db(), *unset_key, ctx.stamp());
+        check_setting_key(*unset_key);
+        const Stamp stamp = ctx.stamp();
+        unset_setting(ctx.db(), *unset_key, stamp);
         return 0;
     }));
 }

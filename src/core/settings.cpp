@@ -14,7 +14,7 @@ namespace svcmgr {
 
 namespace {
 
-enum class SettingType { currency, money, duration, percent, word_list };
+enum class SettingType { currency, money, duration, percent, service_level, word_list };
 
 struct SettingDef {
     std::string_view key;
@@ -39,7 +39,7 @@ constexpr std::array k_settings = {
     SettingDef{"repeat_window", "30d", SettingType::duration},
     SettingDef{"holding_rate", "25%", SettingType::percent},
     SettingDef{"order_cost", "25.00", SettingType::money},
-    SettingDef{"service_level", "95%", SettingType::percent},
+    SettingDef{"service_level", "95%", SettingType::service_level},
 };
 
 const SettingDef& find_def(std::string_view key) {
@@ -91,12 +91,20 @@ std::optional<std::string> normalise(const SettingDef& def, std::string_view val
         }
         return std::nullopt;
     case SettingType::duration:
-        if (const auto d = parse_duration(value); d && d->count() > 0) {
+        // Clocks count whole seconds: 500ms would read back as 0.
+        if (const auto d = parse_duration(value);
+            d && d->count() >= 1000 && d->count() % 1000 == 0) {
             return std::string(value);
         }
         return std::nullopt;
     case SettingType::percent:
         if (const auto p = parse_percent(value)) {
+            return format_percent(*p);
+        }
+        return std::nullopt;
+    case SettingType::service_level:
+        // z = inverse normal CDF of the level: infinite at 0% and 100%.
+        if (const auto p = parse_percent(value); p && *p > 0 && *p < 1000) {
             return format_percent(*p);
         }
         return std::nullopt;
@@ -123,9 +131,11 @@ std::string_view expected_form(SettingType type) {
     case SettingType::money:
         return "an amount such as 12.50";
     case SettingType::duration:
-        return "a duration such as 90m, 4h or 2d";
+        return "a duration of whole seconds, at least 1s, such as 90m, 4h or 2d";
     case SettingType::percent:
         return "a percentage from 0 to 100 such as 25%";
+    case SettingType::service_level:
+        return "a percentage above 0 and below 100 such as 95%";
     case SettingType::word_list:
         return "a comma-separated list of distinct lowercase words such as phone,email";
     }
@@ -155,14 +165,23 @@ std::string get_setting(Database& db, std::string_view key) {
     return stored_value(db, key).value_or(std::string(def.default_value));
 }
 
-std::string set_setting(Database& db, std::string_view key, std::string_view value,
-                        const Stamp& stamp) {
+void check_setting_key(std::string_view key) {
+    find_def(key);
+}
+
+std::string check_setting(std::string_view key, std::string_view value) {
     const SettingDef& def = find_def(key);
-    const auto normalised = normalise(def, value);
+    auto normalised = normalise(def, value);
     if (!normalised) {
         throw Error(ErrorKind::usage, fmt::format("invalid value '{}' for {}: expected {}", value,
                                                   key, expected_form(def.type)));
     }
+    return *std::move(normalised);
+}
+
+std::string set_setting(Database& db, std::string_view key, std::string_view value,
+                        const Stamp& stamp) {
+    const std::optional<std::string> normalised = check_setting(key, value);
     WriteTransaction tx(db);
     const auto before = stored_value(db, key);
     if (before != normalised) {
