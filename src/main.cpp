@@ -72,6 +72,14 @@ std::string verb_names(const CLI::App& app) {
     return fmt::format("{}", fmt::join(names, ", "));
 }
 
+// CLI11 starts some messages with a capital ("The following argument was not expected: x").
+std::string lowercase_first(std::string message) {
+    if (!message.empty() && message.front() >= 'A' && message.front() <= 'Z') {
+        message.front() = static_cast<char>(message.front() - 'A' + 'a');
+    }
+    return message;
+}
+
 // Flushes stdout; a write error (disk full, closed pipe) is exit 74.
 int finish_output(int status) {
     if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
@@ -120,7 +128,7 @@ int run(int argc, char** argv) {
         if (e.get_exit_code() == 0) {
             return finish_output(app.exit(e));
         }
-        print_error(e.what(), "see svcmgr --help");
+        print_error(lowercase_first(e.what()), "see svcmgr --help");
         return static_cast<int>(ErrorKind::usage);
     } catch (const Error& e) {
         print_error(e.what(), e.hint());

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,15 +40,41 @@ Context::Context()
                 .count()),
       m_tz(TimeZone::from_environment()) {}
 
-void Context::resolve() {
-    std::string format = !flags.format.empty() ? flags.format : "";
-    if (format.empty() && env("SVCMGR_FORMAT") != nullptr) {
-        format = env("SVCMGR_FORMAT");
+namespace {
+
+// A global option's value: the flag, else the environment variable, else nothing. Remembers
+// where it came from so an invalid value is blamed on the right one: a flag is a usage error (2),
+// the environment a configuration problem (78).
+struct Setting {
+    std::string value;
+    std::string source; // "--format" or "SVCMGR_FORMAT"
+    ErrorKind kind = ErrorKind::usage;
+};
+
+std::optional<Setting> flag_or_env(const std::string& flag, const char* flag_name,
+                                   const char* variable) {
+    if (!flag.empty()) {
+        return Setting{flag, flag_name, ErrorKind::usage};
     }
-    if (!format.empty()) {
-        const auto f = parse_format(format);
+    if (const char* value = env(variable)) {
+        return Setting{value, variable, ErrorKind::config};
+    }
+    return std::nullopt;
+}
+
+bool has_control_character(std::string_view s) {
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+} // namespace
+
+void Context::resolve() {
+    if (const auto format = flag_or_env(flags.format, "--format", "SVCMGR_FORMAT")) {
+        const auto f = parse_format(format->value);
         if (!f) {
-            throw Error(ErrorKind::usage, fmt::format("unknown format '{}'", format),
+            throw Error(format->kind,
+                        fmt::format("unknown format '{}' in {}", format->value, format->source),
                         "formats: table, csv, tsv, json, jsonl");
         }
         m_render.format = *f;
@@ -65,33 +92,44 @@ void Context::resolve() {
                               ? Colour::yes
                               : Colour::no;
     } else {
-        throw Error(ErrorKind::usage, fmt::format("unknown colour mode '{}'", colour),
+        throw Error(ErrorKind::usage, fmt::format("unknown colour mode '{}' in --color", colour),
                     "use auto, always or never");
     }
     m_render.tz = &m_tz;
 
-    std::string timeout = flags.busy_timeout;
-    if (timeout.empty() && env("SVCMGR_BUSY_TIMEOUT") != nullptr) {
-        timeout = env("SVCMGR_BUSY_TIMEOUT");
-    }
-    if (!timeout.empty()) {
-        const auto d = parse_duration(timeout);
+    if (const auto timeout =
+            flag_or_env(flags.busy_timeout, "--busy-timeout", "SVCMGR_BUSY_TIMEOUT")) {
+        const auto d = parse_duration(timeout->value);
         if (!d) {
-            throw Error(ErrorKind::usage, fmt::format("invalid busy timeout '{}'", timeout),
-                        "a duration such as 500ms, 5s or 1m");
+            throw Error(
+                timeout->kind,
+                fmt::format("invalid busy timeout '{}' in {}", timeout->value, timeout->source),
+                "a duration such as 500ms, 5s or 1m");
         }
         m_busy_timeout = *d;
     }
 
+    // An actor given but empty is refused rather than replaced by the login name: the audit trail
+    // must say who acted, and an empty SVCMGR_ACTOR is usually a script's unset variable.
+    ErrorKind actor_kind = ErrorKind::usage;
+    const char* actor_source = "--actor";
     if (flags.actor_given) {
         m_actor = flags.actor;
     } else if (const char* a = std::getenv("SVCMGR_ACTOR"); a != nullptr) {
         m_actor = a;
+        actor_kind = ErrorKind::config;
+        actor_source = "SVCMGR_ACTOR";
     } else {
         m_actor = login_name();
     }
-    if (!is_valid_utf8(m_actor)) {
-        throw Error(ErrorKind::usage, "the actor is not valid UTF-8");
+    if (trim(m_actor).empty()) {
+        throw Error(actor_kind,
+                    fmt::format("the actor may not be empty ({} is empty)", actor_source),
+                    "pass --actor NAME or set SVCMGR_ACTOR");
+    }
+    if (!is_valid_utf8(m_actor) || has_control_character(m_actor)) {
+        throw Error(actor_kind,
+                    fmt::format("the actor in {} must be printable UTF-8 text", actor_source));
     }
 }
 
