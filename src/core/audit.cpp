@@ -6,6 +6,7 @@
 #include "sql.hpp"
 
 #include <fmt/format.h>
+#include <nettle/sha2.h>
 
 #include <array>
 #include <unordered_map>
@@ -30,9 +31,8 @@ constexpr std::array<AuditedTable, 3> k_audited = {{
 std::string hash_row(std::string_view prev_hash, std::int64_t seq, std::int64_t at,
                      std::string_view actor, std::string_view action, std::string_view entity,
                      std::string_view entity_id, std::string_view change) {
-    std::string bytes(prev_hash);
-    bytes += canonical_audit_row(seq, at, actor, action, entity, entity_id, change);
-    return sha256_hex(bytes);
+    return sha256_hex(prev_hash,
+                      canonical_audit_row(seq, at, actor, action, entity, entity_id, change));
 }
 
 // The "after" member of a change as its canonical text. Changes are written canonically as
@@ -71,9 +71,43 @@ std::optional<std::string_view> after_state(std::string_view change) {
 
 // The last audit record of each entity row ("ticket:42"): its seq and, for a row recorded in a
 // batch, the SHA-256 of its canonical state.
+using Digest = std::array<std::uint8_t, SHA256_DIGEST_SIZE>;
+
+Digest digest_of(std::string_view bytes) {
+    sha256_ctx ctx{};
+    sha256_init(&ctx);
+    sha256_update(&ctx, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+    Digest d{};
+    sha256_digest(&ctx, d.size(), d.data());
+    return d;
+}
+
+// 64 hex characters as a digest; all zeros when malformed (which then matches no row).
+Digest digest_from_hex(std::string_view hex) {
+    Digest d{};
+    const auto nibble = [](char c) -> int {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    if (hex.size() != 2 * d.size()) {
+        return {};
+    }
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        const int hi = nibble(hex[2 * i]);
+        const int lo = nibble(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return {};
+        }
+        d[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+    }
+    return d;
+}
+
+// The last record of a row: its seq and the SHA-256 of the state it left the row in (a single
+// record's "after", or the state hash a batch record lists). Keeping the digest rather than the
+// state lets verify compare every row in one pass over each table.
 struct LastRecord {
     std::int64_t seq = 0;
-    std::string state_hash;
+    Digest state{};
 };
 using LastRecords = std::unordered_map<std::string, LastRecord>;
 
@@ -85,7 +119,8 @@ void record_batch(const std::string& entity, std::int64_t seq, const std::string
         return;
     }
     for (const auto& [key, hash] : parsed["after"]["rows"].items()) {
-        last[entity + ":" + key] = {seq, hash.is_string() ? hash.get<std::string>() : ""};
+        last[entity + ":" + key] = {
+            seq, digest_from_hex(hash.is_string() ? hash.get<std::string>() : std::string())};
     }
 }
 
@@ -140,7 +175,7 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
         if (entity_id == k_batch_id) {
             record_batch(entity, seq, change, last_seq);
         } else {
-            last_seq[entity + ":" + entity_id] = {seq, {}};
+            last_seq[entity + ":" + entity_id] = {seq, digest_of(after_state(change).value_or(""))};
         }
         expected_prev = hash;
         expected_seq = seq + 1;
@@ -160,19 +195,15 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
 }
 
 void check_entities(Database& db, VerifyReport& report, LastRecords& last_seq) {
-    Statement change_at(db, "SELECT change FROM audit WHERE seq = $1");
-    const auto recorded_after = [&](std::int64_t seq) -> std::string {
-        change_at.reset();
-        change_at.bind(1, seq);
-        change_at.step();
-        return std::string(after_state(change_at.text(0)).value_or(""));
-    };
     for (const auto& audited : k_audited) {
-        Statement keys(db, fmt::format("SELECT {} FROM {} ORDER BY {}", audited.key, audited.table,
-                                       audited.key));
-        while (keys.step()) {
-            const Value key = keys.value(0);
-            const std::string key_text = keys.text(0);
+        Statement rows(db, fmt::format("SELECT * FROM {} ORDER BY {}", audited.table, audited.key));
+        const std::vector<int> order = columns_by_name(rows);
+        int key_column = 0;
+        while (key_column < rows.column_count() && rows.column_name(key_column) != audited.key) {
+            ++key_column;
+        }
+        while (rows.step()) {
+            const std::string key_text = rows.text(key_column);
             const std::string name = fmt::format("{}:{}", audited.entity, key_text);
             ++report.entities;
             const auto it = last_seq.find(name);
@@ -182,12 +213,9 @@ void check_entities(Database& db, VerifyReport& report, LastRecords& last_seq) {
                                 audited.entity, key_text));
                 continue;
             }
-            const std::string current =
-                canonical_json(row_state(db, audited.table, audited.key, key));
+            const std::string current = canonical_row(rows, order);
             const LastRecord& last = it->second;
-            const bool same = last.state_hash.empty() ? recorded_after(last.seq) == current
-                                                      : sha256_hex(current) == last.state_hash;
-            if (!same) {
+            if (digest_of(current) != last.state) {
                 report.problems.push_back(fmt::format(
                     "{} {} differs from its last audit record (row {}): it was changed outside "
                     "svcmgr",
@@ -197,6 +225,7 @@ void check_entities(Database& db, VerifyReport& report, LastRecords& last_seq) {
         }
     }
     // What is left was recorded but no longer exists: deleted unless its last record says so.
+    const Digest deleted = digest_of("null");
     std::vector<std::pair<std::string, std::int64_t>> gone;
     for (const auto& [name, last] : last_seq) {
         gone.emplace_back(name, last.seq);
@@ -208,8 +237,7 @@ void check_entities(Database& db, VerifyReport& report, LastRecords& last_seq) {
         const std::string_view entity = std::string_view(name).substr(0, colon);
         const bool audited = std::any_of(k_audited.begin(), k_audited.end(),
                                          [&](const auto& a) { return a.entity == entity; });
-        const bool in_batch = !last_seq[name].state_hash.empty();
-        if (audited && (in_batch || recorded_after(seq) != "null")) {
+        if (audited && last_seq[name].state != deleted) {
             report.problems.push_back(
                 fmt::format("{} {} was deleted outside svcmgr (last audit record: row {})", entity,
                             name.substr(colon + 1), seq));
@@ -279,6 +307,11 @@ std::optional<AuditHead> parse_audit_head(std::string_view text) {
 VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     VerifyReport report;
     LastRecords last_seq;
+    {
+        Statement count(db, "SELECT count(*) FROM audit");
+        count.step();
+        last_seq.reserve(static_cast<std::size_t>(count.int64(0)));
+    }
     exec(db, "BEGIN"); // one consistent snapshot for both passes
     try {
         check_chain(db, options, report, last_seq);

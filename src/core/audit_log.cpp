@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nettle/sha2.h>
 
+#include <algorithm>
 #include <array>
 
 namespace svcmgr {
@@ -18,15 +19,21 @@ std::string canonical_json(const Json& value) {
 }
 
 std::string sha256_hex(std::string_view bytes) {
+    return sha256_hex(bytes, {});
+}
+
+std::string sha256_hex(std::string_view first, std::string_view second) {
     sha256_ctx ctx{};
     sha256_init(&ctx);
-    sha256_update(&ctx, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+    sha256_update(&ctx, first.size(), reinterpret_cast<const std::uint8_t*>(first.data()));
+    sha256_update(&ctx, second.size(), reinterpret_cast<const std::uint8_t*>(second.data()));
     std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
     sha256_digest(&ctx, digest.size(), digest.data());
-    std::string hex;
-    hex.reserve(digest.size() * 2);
-    for (const auto b : digest) {
-        hex += fmt::format("{:02x}", b);
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string hex(digest.size() * 2, '0');
+    for (std::size_t i = 0; i < digest.size(); ++i) {
+        hex[2 * i] = k_hex[digest[i] >> 4];
+        hex[2 * i + 1] = k_hex[digest[i] & 0xf];
     }
     return hex;
 }
@@ -34,9 +41,25 @@ std::string sha256_hex(std::string_view bytes) {
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char k_hex[] = "0123456789abcdef";
     out += '"';
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
+    static constexpr auto k_needs_escape = [] {
+        std::array<bool, 256> table{};
+        for (std::size_t c = 0; c < 0x20; ++c) {
+            table[c] = true;
+        }
+        table['"'] = true;
+        table['\\'] = true;
+        return table;
+    }();
+    out.reserve(out.size() + s.size() + 2);
+    std::size_t run = 0; // start of the pending run of characters that need no escape
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto u = static_cast<unsigned char>(s[i]);
+        if (!k_needs_escape[u]) {
+            continue;
+        }
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (u) {
         case '"':
             out += "\\\"";
             break;
@@ -59,15 +82,12 @@ void append_json_string(std::string& out, std::string_view s) {
             out += "\\t";
             break;
         default:
-            if (u < 0x20) {
-                out += "\\u00";
-                out += k_hex[u >> 4];
-                out += k_hex[u & 0xf];
-            } else {
-                out += c;
-            }
+            out += "\\u00";
+            out += k_hex[u >> 4];
+            out += k_hex[u & 0xf];
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
 }
 
@@ -129,6 +149,40 @@ void append_batch_audit(Database& db, const Stamp& stamp, std::string_view actio
         hashes[key] = sha256_hex(canonical_json(state));
     }
     append_audit(db, stamp, action, entity, k_batch_id, nullptr, Json{{"rows", hashes}});
+}
+
+std::vector<int> columns_by_name(const Statement& st) {
+    std::vector<std::pair<std::string, int>> names;
+    for (int i = 0; i < st.column_count(); ++i) {
+        names.emplace_back(st.column_name(i), i);
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<int> order;
+    for (const auto& [name, i] : names) {
+        order.push_back(i);
+    }
+    return order;
+}
+
+std::string canonical_row(const Statement& st, const std::vector<int>& order) {
+    std::string out = "{";
+    for (const int i : order) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        append_json_string(out, st.column_name(i));
+        out += ':';
+        const Value v = st.value(i);
+        if (const auto* number = std::get_if<std::int64_t>(&v)) {
+            out += std::to_string(*number);
+        } else if (const auto* text = std::get_if<std::string>(&v)) {
+            append_json_string(out, *text);
+        } else {
+            out += "null";
+        }
+    }
+    out += '}';
+    return out;
 }
 
 Json row_state(Database& db, std::string_view table, std::string_view key_column,

@@ -92,3 +92,16 @@ TEST_CASE("a batch audit record vouches for every row it lists") {
           "customer 2 differs from its last audit record (row 1): it was changed outside svcmgr");
     CHECK(report.problems[1] == "customer 1 was deleted outside svcmgr (last audit record: row 1)");
 }
+
+TEST_CASE("canonical_row equals the canonical text of row_state") {
+    Database db = Database::open_memory();
+    add_ticket(db,
+               {.title = "Zamjena \"zaslona\"\n\tpod jamstvom",
+                .customer = "Ivan Horvat",
+                .assignee = "marko"},
+               {"ana", 1000});
+    Statement st(db, "SELECT * FROM ticket WHERE id = 1");
+    REQUIRE(st.step());
+    CHECK(canonical_row(st, columns_by_name(st)) ==
+          canonical_json(row_state(db, "ticket", "id", std::int64_t{1})));
+}
