@@ -25,8 +25,16 @@ std::function<void()> action(Context& ctx, std::function<int()> body) {
 
 namespace {
 
+// A global option given with an empty value is refused rather than taken as "not given": a
+// script's `--db "$UNSET"` must not quietly fall back to the default database.
+const CLI::Validator k_non_empty(
+    [](const std::string& value) { return value.empty() ? "may not be empty" : std::string(); }, "",
+    "non-empty");
+
 void add_global_options(CLI::App& app, GlobalFlags& flags) {
-    app.add_option("--db", flags.db, "Database file (env SVCMGR_DB)")->group("Global options");
+    app.add_option("--db", flags.db, "Database file (env SVCMGR_DB)")
+        ->check(k_non_empty)
+        ->group("Global options");
     app.add_option_function<std::string>(
            "--actor",
            [&flags](const std::string& a) {
@@ -37,11 +45,14 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
         ->group("Global options");
     app.add_option("--format", flags.format,
                    "table, csv, tsv, json or jsonl (env SVCMGR_FORMAT; default table)")
+        ->check(k_non_empty)
         ->group("Global options");
     app.add_option("--color,--colour", flags.colour, "auto, always or never (NO_COLOR, TERM=dumb)")
+        ->check(k_non_empty)
         ->group("Global options");
     app.add_option("--busy-timeout", flags.busy_timeout,
                    "How long to wait for another writer (env SVCMGR_BUSY_TIMEOUT; default 5s)")
+        ->check(k_non_empty)
         ->group("Global options");
     app.add_flag("-q,--quiet", flags.quiet, "Print nothing but data and errors")
         ->group("Global options");

@@ -88,6 +88,23 @@ expect_status 0
 expect_out ""
 [ -f "$HOME/.local/share/svcmgr/svcmgr.db" ] || fail "no default database created"
 
+begin "an empty --db is refused, not taken for the default"
+run svcmgr ticket add "Lost" --customer "Nobody" --db ""
+expect_status 2
+expect_err "svcmgr: error: --db: may not be empty
+hint: see svcmgr --help"
+expect_eq "$(sql "SELECT count(*) FROM ticket WHERE title = 'Lost'")" "0" "tickets"
+expect_eq "$(sqlite3 "$HOME/.local/share/svcmgr/svcmgr.db" "SELECT count(*) FROM ticket")" "0" \
+    "tickets in the default database"
+
+begin "empty --format, --color and --busy-timeout are refused"
+for option in --format --color --busy-timeout; do
+    run svcmgr ticket list "$option" ""
+    expect_status 2
+    expect_err "svcmgr: error: $option: may not be empty
+hint: see svcmgr --help"
+done
+
 # --actor and SVCMGR_ACTOR
 last_actor() { sqlite3 "$T/actor.db" 'SELECT actor FROM audit ORDER BY seq DESC LIMIT 1'; }
 ADB="$T/actor.db"
