@@ -78,7 +78,9 @@ const CLI::App* missing_verb(const CLI::App& app) {
 std::string verb_names(const CLI::App& app) {
     std::vector<std::string> names;
     for (const auto* sub : app.get_subcommands({})) {
-        names.push_back(sub->get_name());
+        if (!sub->get_group().empty()) { // hidden commands (complete) are not offered
+            names.push_back(sub->get_name());
+        }
     }
     return fmt::format("{}", fmt::join(names, ", "));
 }
@@ -119,6 +121,7 @@ int run(int argc, char** argv) {
     add_config_command(app, ctx);
     add_audit_command(app, ctx);
     add_db_command(app, ctx);
+    add_completion_command(app, ctx);
     allow_trailing_globals(app);
 
     try {
@@ -133,6 +136,10 @@ int run(int argc, char** argv) {
             }
         }
         return finish_output(ctx.exit_status);
+    } catch (const CLI::ExtrasError&) {
+        const Error e = unexpected_argument(app);
+        print_error(e.what(), e.hint());
+        return static_cast<int>(ErrorKind::usage);
     } catch (const CLI::CallForHelp&) {
         return finish_output(app.exit(CLI::CallForHelp()));
     } catch (const CLI::ParseError& e) {

@@ -4,6 +4,8 @@
 
 #include "context.hpp"
 
+#include <svcmgr/error.hpp>
+
 #include <functional>
 
 namespace CLI {
@@ -15,8 +17,14 @@ namespace svcmgr::cli {
 void add_ticket_command(CLI::App& app, Context& ctx);
 void add_customer_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
+// The hidden `svcmgr complete` command the shell completions ask (completion.cpp).
+void add_completion_command(CLI::App& app, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);
 void add_db_command(CLI::App& app, Context& ctx);
+
+// The error for an argument the parser did not expect: an unknown command, verb or option
+// (with "did you mean") or a stray argument. Call after CLI::ExtrasError (completion.cpp).
+Error unexpected_argument(const CLI::App& app);
 
 // The callback of a verb: resolves the global options, runs `body` and keeps its exit status.
 std::function<void()> action(Context& ctx, std::function<int()> body);

@@ -1,0 +1,394 @@
+// svcmgr complete: the hidden command the shell completions ask. `complete tree` prints every
+// command, option and option value the binary accepts, one entry per line, so tests can hold the
+// completion files and man pages to it; `complete KIND [WORD]` prints candidate values quietly,
+// one per line. Also: the "did you mean" for a mistyped command, verb or option.
+
+#include "commands.hpp"
+
+#include <svcmgr/customer.hpp>
+#include <svcmgr/error.hpp>
+#include <svcmgr/settings.hpp>
+#include <svcmgr/ticket.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sys/stat.h>
+
+namespace svcmgr::cli {
+
+namespace {
+
+constexpr std::int64_t k_max_ids = 500;
+
+std::string join_values(const std::vector<std::string>& values) {
+    return fmt::format("{}", fmt::join(values, "|"));
+}
+
+std::vector<std::string> priorities() {
+    std::vector<std::string> names;
+    for (int i = 0; i <= static_cast<int>(Priority::urgent); ++i) {
+        names.emplace_back(to_string(static_cast<Priority>(i)));
+    }
+    return names;
+}
+
+std::vector<std::string> statuses() {
+    std::vector<std::string> names{"active"};
+    for (int i = 0; i <= static_cast<int>(Status::closed); ++i) {
+        names.emplace_back(to_string(static_cast<Status>(i)));
+    }
+    return names;
+}
+
+// What an option or positional argument takes, as `complete tree` prints it: a fixed list
+// "a|b|c", "@KIND" for values `svcmgr complete KIND` prints, or a placeholder such as FILE.
+struct ValueSpec {
+    std::string_view path;   // "ticket add"; "*" matches every command
+    std::string_view option; // "--priority", or a positional's name
+    std::string values;
+};
+
+const std::vector<ValueSpec>& value_specs() {
+    static const std::vector<ValueSpec> k_specs = {
+        {"", "--db", "FILE"},
+        {"", "--actor", "NAME"},
+        {"", "--format", "table|csv|tsv|json|jsonl"},
+        {"", "--color", "auto|always|never"},
+        {"", "--colour", "auto|always|never"},
+        {"", "--busy-timeout", "DURATION"},
+        {"*", "--priority", join_values(priorities())},
+        {"*", "--category", "@categories"},
+        {"*", "--channel", "@channels"},
+        {"*", "--email", "@customers"},
+        {"*", "--customer", "NAME"},
+        {"*", "--assignee", "NAME"},
+        {"*", "--actor", "NAME"},
+        {"*", "--since", "TIME"},
+        {"*", "--entity", "ENTITY"},
+        {"*", "--action", "ACTION"},
+        {"*", "--expect-head", "SEQ:HASH"},
+        {"*", "file", "FILE"},
+        {"*", "--minutes", "NUMBER"},
+        {"*", "--limit", "NUMBER"},
+        {"*", "--sort", "@sort"},
+        {"*", "--columns", "@columns"},
+        {"*", "filter", "@filters"},
+        {"*", "id", "@ids"},
+        {"*", "customer", "@customers"},
+        {"*", "key", "@settings"},
+        {"ticket close", "--satisfaction", "1|2|3|4|5"},
+    };
+    return k_specs;
+}
+
+std::string value_spec(const std::string& path, const std::string& name, const CLI::Option& opt) {
+    for (const auto& spec : value_specs()) {
+        if ((spec.path == "*" ? !path.empty() : spec.path == path) && spec.option == name) {
+            return spec.values;
+        }
+    }
+    // An IsMember check describes itself as "{a,b}".
+    const std::string type = opt.get_type_name();
+    if (const auto open = type.find('{'); open != std::string::npos && type.back() == '}') {
+        std::string values = type.substr(open + 1, type.size() - open - 2);
+        std::replace(values.begin(), values.end(), ',', '|');
+        return values;
+    }
+    return "TEXT";
+}
+
+void print_tree(const CLI::App& app, const std::string& path) {
+    const auto prefix = path.empty() ? std::string() : path + " ";
+    if (!path.empty()) {
+        fmt::print("{}\n", path);
+    }
+    for (const CLI::Option* opt : app.get_options()) {
+        // -h/--help is on every command; it is listed once, with the global options.
+        if (!path.empty() && opt == app.get_help_ptr()) {
+            continue;
+        }
+        const bool takes_value = opt->get_expected_max() > 0;
+        if (!opt->nonpositional()) {
+            const std::string name = opt->get_name(true);
+            fmt::print("{}<{}> {}\n", prefix, name, value_spec(path, name, *opt));
+            continue;
+        }
+        std::vector<std::string> names;
+        for (const auto& s : opt->get_snames()) {
+            names.push_back("-" + s);
+        }
+        for (const auto& l : opt->get_lnames()) {
+            names.push_back("--" + l);
+        }
+        for (const auto& name : names) {
+            if (takes_value) {
+                fmt::print("{}{} {}\n", prefix, name, value_spec(path, name, *opt));
+            } else {
+                fmt::print("{}{}\n", prefix, name);
+            }
+        }
+    }
+    for (const CLI::App* sub : app.get_subcommands({})) {
+        if (!sub->get_group().empty()) {
+            print_tree(*sub, prefix + sub->get_name());
+        }
+    }
+}
+
+// The database that exists at the resolved location, or nullopt: completion never creates one,
+// and a zero-byte file would be initialised by opening it.
+std::optional<Database> existing_database(const Context& ctx) {
+    try {
+        const auto where = resolve_database(
+            ctx.flags.db.empty() ? std::nullopt : std::optional<std::string>(ctx.flags.db),
+            [](const char* name) { return std::getenv(name); });
+        struct stat st {};
+        if (::stat(where.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+            return std::nullopt;
+        }
+        return Database::open(where, {.busy_timeout = std::chrono::milliseconds(500)});
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+std::vector<std::string> customer_emails(Database& db) {
+    std::vector<std::string> emails;
+    const Table customers = list_customers(db);
+    for (std::size_t c = 0; c < customers.columns.size(); ++c) {
+        if (customers.columns[c].name != "email") {
+            continue;
+        }
+        for (const auto& row : customers.rows) {
+            if (const auto* email = std::get_if<std::string>(&row[c])) {
+                emails.push_back(*email);
+            }
+        }
+    }
+    return emails;
+}
+
+// Filter terms: "key:" for every key, or "key:value" once the word names a key.
+std::vector<std::string> filter_terms(const std::string& word, std::optional<Database>& db) {
+    const auto colon = word.find(':');
+    std::vector<std::string> out;
+    if (colon == std::string::npos) {
+        for (const auto& key : ticket_filter_keys()) {
+            out.push_back(key + ":");
+        }
+        return out;
+    }
+    const std::string key = word.substr(0, colon);
+    std::vector<std::string> values;
+    if (key == "status") {
+        values = statuses();
+    } else if (key == "priority" || key == "priority.min") {
+        values = priorities();
+    } else if (key == "preventable") {
+        values = {"yes", "no", "unknown"};
+    } else if (key == "assignee" || key == "cause") {
+        values = {"none"};
+    } else if (db && (key == "category" || key == "channel")) {
+        values = setting_list(*db, key == "category" ? "categories" : "channels");
+    } else if (db && key == "customer") {
+        values = customer_emails(*db);
+    }
+    for (const auto& v : values) {
+        out.push_back(key + ":" + v);
+    }
+    return out;
+}
+
+// Columns for --columns: the word up to its last comma, then each column not yet listed.
+std::vector<std::string> column_lists(const std::string& word) {
+    const auto comma = word.rfind(',');
+    const std::string head = comma == std::string::npos ? "" : word.substr(0, comma + 1);
+    const auto listed = CLI::detail::split(head, ',');
+    std::vector<std::string> out;
+    for (const auto& column : ticket_columns()) {
+        if (std::find(listed.begin(), listed.end(), column) == listed.end()) {
+            out.push_back(head + column);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> candidates(const std::string& kind, const std::string& word,
+                                    const Context& ctx) {
+    std::optional<Database> db;
+    const auto needs_db = [&] {
+        if (!db) {
+            db = existing_database(ctx);
+        }
+        return db.has_value();
+    };
+    std::vector<std::string> out;
+    if (kind == "ids") {
+        if (needs_db()) {
+            for (const auto id : ticket_ids(*db, k_max_ids)) {
+                out.push_back(std::to_string(id));
+            }
+        }
+    } else if (kind == "customers") {
+        if (needs_db()) {
+            out = customer_emails(*db);
+        }
+    } else if (kind == "categories" || kind == "channels") {
+        if (needs_db()) {
+            out = setting_list(*db, kind);
+        }
+    } else if (kind == "filters") {
+        needs_db();
+        out = filter_terms(word, db);
+    } else if (kind == "columns") {
+        out = column_lists(word);
+    } else if (kind == "sort") {
+        out = ticket_sort_keys();
+        for (const auto& key : ticket_sort_keys()) {
+            out.push_back("-" + key);
+        }
+    } else if (kind == "settings") {
+        out = setting_keys();
+    } else {
+        throw Error(ErrorKind::usage, fmt::format("unknown completion '{}'", kind),
+                    "kinds: tree, ids, customers, categories, channels, filters, columns, "
+                    "sort, settings");
+    }
+    return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    // Optimal string alignment: insertions, deletions, substitutions, adjacent transpositions.
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        d[i][0] = i;
+    }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        d[0][j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+// The name closest to `typed`, if it is close enough to be what was meant.
+std::optional<std::string> closest(const std::string& typed,
+                                   const std::vector<std::string>& names) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
+    for (const auto& name : names) {
+        const std::size_t d = edit_distance(typed, name);
+        if (d < best_distance && d < name.size()) {
+            best = name;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+// The deepest command the parser entered.
+const CLI::App& deepest(const CLI::App& app) {
+    const auto given = app.get_subcommands();
+    return given.empty() ? app : deepest(*given.front());
+}
+
+std::string command_path(const CLI::App& app) {
+    return app.get_parent() == nullptr ? app.get_name()
+                                       : command_path(*app.get_parent()) + " " + app.get_name();
+}
+
+std::vector<std::string> visible_subcommands(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({})) {
+        if (!sub->get_group().empty()) {
+            names.push_back(sub->get_name());
+        }
+    }
+    return names;
+}
+
+// Option names valid at `app`: its own and those of the commands above it.
+std::vector<std::string> option_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+        for (const CLI::Option* opt : a->get_options()) {
+            for (const auto& l : opt->get_lnames()) {
+                names.push_back("--" + l);
+            }
+        }
+    }
+    return names;
+}
+
+} // namespace
+
+void add_completion_command(CLI::App& app, Context& ctx) {
+    struct Args {
+        std::string kind;
+        std::vector<std::string> words;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("complete", "For shell completions: print candidates");
+    cmd->group(""); // hidden: an interface for the completion scripts, not for people
+    cmd->add_option("kind", args->kind, "tree, ids, customers, filters, columns, ...")->required();
+    cmd->add_option("word", args->words, "The word being completed");
+    const CLI::App* root = &app;
+    cmd->callback([args, root, &ctx] {
+        ctx.ran = true;
+        if (args->kind == "tree") {
+            print_tree(*root, "");
+            return;
+        }
+        const std::string word = args->words.empty() ? "" : args->words.back();
+        std::vector<std::string> out;
+        try {
+            out = candidates(args->kind, word, ctx);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::usage) {
+                throw;
+            }
+            return; // completion stays quiet: a busy, unreadable or newer database gives nothing
+        }
+        for (const auto& value : out) {
+            fmt::print("{}\n", value);
+        }
+    });
+}
+
+Error unexpected_argument(const CLI::App& app) {
+    const CLI::App& at = deepest(app);
+    const auto extras = app.remaining(true);
+    const std::string typed = extras.empty() ? "" : extras.front();
+    const std::string where = command_path(at);
+    if (typed.size() > 1 && typed.front() == '-') {
+        const std::string name = typed.substr(0, typed.find('='));
+        const auto match = closest(name, option_names(at));
+        return {ErrorKind::usage, fmt::format("unknown option '{}'", name),
+                match ? fmt::format("did you mean '{}'?", *match)
+                      : fmt::format("see {} --help", where)};
+    }
+    const auto subs = visible_subcommands(at);
+    if (subs.empty()) {
+        return {ErrorKind::usage, fmt::format("unexpected argument '{}'", typed),
+                fmt::format("see {} --help", where)};
+    }
+    const bool top = at.get_parent() == nullptr;
+    const auto match = closest(typed, subs);
+    return {ErrorKind::usage,
+            top ? fmt::format("unknown command '{}'", typed)
+                : fmt::format("unknown {} verb '{}'", at.get_name(), typed),
+            match ? fmt::format("did you mean '{}'?", *match)
+                  : fmt::format("{}: {}", top ? "commands" : "verbs", fmt::join(subs, ", "))};
+}
+
+} // namespace svcmgr::cli
