@@ -1,0 +1,195 @@
+# fish completion for svcmgr.
+#
+# Commands, verbs, options and fixed values are listed here; tests/cli/test_completion_fish.sh
+# holds them to `svcmgr complete tree`. Values that live in the database (ticket ids, customer
+# emails, categories) come from `svcmgr complete KIND`, which prints nothing when there is no
+# database and never creates one.
+
+# Options that take a value, at any level (the others are flags).
+set -g __svcmgr_value_options --db --actor --format --color --colour --busy-timeout \
+    --customer --email --ref --category --channel --priority --assignee --description \
+    --sort --limit --columns --title -m --message --minutes --for --cause --satisfaction \
+    --entity --action --since --expect-head
+
+function __svcmgr_subcommands -a path
+    switch "$path"
+        case ''
+            echo ticket customer config audit db
+        case ticket
+            echo add list show update comment start wait resolve close reopen
+        case customer
+            echo list show
+        case config
+            echo list get set unset
+        case audit
+            echo log head verify
+        case db
+            echo check backup
+    end
+end
+
+# Prints the command path given so far ("ticket add") and the number of positional arguments.
+function __svcmgr_state
+    set -l tokens (commandline -opc)
+    set -l path
+    set -l npos 0
+    set -l expect 0
+    for token in $tokens[2..-1]
+        if test $expect = 1
+            set expect 0
+            continue
+        end
+        switch $token
+            case -
+                set npos (math $npos + 1)
+            case '--*=*'
+            case '-*'
+                contains -- $token $__svcmgr_value_options; and set expect 1
+            case '*'
+                if test $npos = 0; and contains -- $token (string split ' ' -- \
+                        (__svcmgr_subcommands "$path"))
+                    set -a path $token
+                else
+                    set npos (math $npos + 1)
+                end
+        end
+    end
+    echo "$path"
+    echo $npos
+end
+
+# True when the command path is exactly PATH.
+function __svcmgr_at -a path
+    set -l state (__svcmgr_state)
+    test "$state[1]" = "$path"
+end
+
+# True when the command path is PATH and the next argument is positional number N (from 1).
+function __svcmgr_positional -a path n
+    set -l state (__svcmgr_state)
+    test "$state[1]" = "$path"; and test (math $state[2] + 1) = $n
+end
+
+# Values `svcmgr complete KIND` prints for the current word, from the database named on the
+# command line (if any).
+function __svcmgr_values -a kind
+    set -l tokens (commandline -opc)
+    set -l db
+    for i in (seq (count $tokens))
+        if test "$tokens[$i]" = --db; and test $i -lt (count $tokens)
+            set db --db $tokens[(math $i + 1)]
+        else if string match -q -- '--db=*' $tokens[$i]
+            set db --db (string replace -- '--db=' '' $tokens[$i])
+        end
+    end
+    set -l word (commandline -ct)
+    command svcmgr $db complete $kind -- (string replace -r -- '^--[^=]*=' '' $word) 2>/dev/null
+end
+
+complete -c svcmgr -f
+
+# Global options, valid before or after the command.
+complete -c svcmgr -l db -r -F -d 'Database file'
+complete -c svcmgr -l actor -x -d 'Who makes the change'
+complete -c svcmgr -l format -x -a 'table csv tsv json jsonl' -d 'Output format'
+complete -c svcmgr -l color -x -a 'auto always never' -d 'Colour'
+complete -c svcmgr -l colour -x -a 'auto always never' -d 'Colour'
+complete -c svcmgr -l busy-timeout -x -d 'How long to wait for another writer'
+complete -c svcmgr -s q -l quiet -d 'Print nothing but data and errors'
+complete -c svcmgr -s h -l help -d 'Print help'
+complete -c svcmgr -l version -d 'Print the version'
+
+# Commands.
+complete -c svcmgr -n '__svcmgr_at ""' -a ticket \
+    -d 'Customer requests, from first contact to satisfaction'
+complete -c svcmgr -n '__svcmgr_at ""' -a customer -d 'Customers and their contacts'
+complete -c svcmgr -n '__svcmgr_at ""' -a config -d 'Settings: SLA targets, costs, categories'
+complete -c svcmgr -n '__svcmgr_at ""' -a audit -d 'The tamper-evident record of every change'
+complete -c svcmgr -n '__svcmgr_at ""' -a db -d 'Check or back up the database'
+
+# ticket
+complete -c svcmgr -n '__svcmgr_at ticket' -a add -d 'Record a new customer request'
+complete -c svcmgr -n '__svcmgr_at ticket' -a list -d 'List tickets matching filter terms'
+complete -c svcmgr -n '__svcmgr_at ticket' -a show -d 'Show tickets with their history'
+complete -c svcmgr -n '__svcmgr_at ticket' -a update -d 'Change title, priority, category, assignee'
+complete -c svcmgr -n '__svcmgr_at ticket' -a comment -d 'Add a note, reply or inbound message'
+complete -c svcmgr -n '__svcmgr_at ticket' -a start -d 'Start work on tickets'
+complete -c svcmgr -n '__svcmgr_at ticket' -a wait -d 'Wait for the customer or for parts'
+complete -c svcmgr -n '__svcmgr_at ticket' -a resolve -d 'Mark tickets resolved, with the cause'
+complete -c svcmgr -n '__svcmgr_at ticket' -a close -d 'Close resolved tickets with the rating'
+complete -c svcmgr -n '__svcmgr_at ticket' -a reopen -d 'Reopen resolved or closed tickets'
+
+set -l add '__svcmgr_at "ticket add"'
+complete -c svcmgr -n $add -l customer -x -d 'Customer name'
+complete -c svcmgr -n $add -l email -x -a '(__svcmgr_values customers)' -d 'Customer email'
+complete -c svcmgr -n $add -l ref -x -d 'External reference'
+complete -c svcmgr -n $add -l category -x -a '(__svcmgr_values categories)' -d 'Category'
+complete -c svcmgr -n $add -l channel -x -a '(__svcmgr_values channels)' -d 'Channel'
+complete -c svcmgr -n $add -l priority -x -a 'low normal high urgent' -d 'Priority'
+complete -c svcmgr -n $add -l assignee -x -d 'Who works on it'
+complete -c svcmgr -n $add -l description -x -d 'Details; - reads standard input'
+
+set -l list '__svcmgr_at "ticket list"'
+complete -c svcmgr -n $list -a '(__svcmgr_values filters)'
+complete -c svcmgr -n $list -l sort -x -a '(__svcmgr_values sort)' -d 'Sort key; - reverses'
+complete -c svcmgr -n $list -l limit -x -d 'At most this many tickets'
+complete -c svcmgr -n $list -l columns -x -a '(__svcmgr_values columns)' -d 'Columns to show'
+
+for verb in show update comment start wait resolve close reopen
+    complete -c svcmgr -n "__svcmgr_at 'ticket $verb'" -a '(__svcmgr_values ids)'
+end
+
+set -l update '__svcmgr_at "ticket update"'
+complete -c svcmgr -n $update -l title -x -d 'New title'
+complete -c svcmgr -n $update -l priority -x -a 'low normal high urgent' -d 'New priority'
+complete -c svcmgr -n $update -l category -x -a '(__svcmgr_values categories)' -d 'New category'
+complete -c svcmgr -n $update -l assignee -x -d 'New assignee'
+
+set -l comment '__svcmgr_at "ticket comment"'
+complete -c svcmgr -n $comment -s m -l message -x -d 'The text; - reads standard input'
+complete -c svcmgr -n $comment -l reply -d 'A response to the customer'
+complete -c svcmgr -n $comment -l inbound -d 'A message from the customer'
+complete -c svcmgr -n $comment -l minutes -x -d 'Minutes of work to record'
+
+complete -c svcmgr -n '__svcmgr_at "ticket wait"' -l for -x -a 'customer parts' \
+    -d 'What the ticket waits for'
+
+set -l resolve '__svcmgr_at "ticket resolve"'
+complete -c svcmgr -n $resolve -l cause -x -d 'Root cause code'
+complete -c svcmgr -n $resolve -l preventable -d 'Our own error caused the contact'
+complete -c svcmgr -n $resolve -l not-preventable -d 'The contact could not have been avoided'
+
+set -l close '__svcmgr_at "ticket close"'
+complete -c svcmgr -n $close -l satisfaction -x -a '1 2 3 4 5' -d 'The rating, 1 to 5'
+complete -c svcmgr -n $close -l no-response -d 'The customer did not rate'
+
+# customer
+complete -c svcmgr -n '__svcmgr_at customer' -a list -d 'List customers with ticket counts'
+complete -c svcmgr -n '__svcmgr_at customer' -a show -d 'Show a customer and their tickets'
+complete -c svcmgr -n '__svcmgr_at "customer show"' -a '(__svcmgr_values customers)'
+
+# config
+complete -c svcmgr -n '__svcmgr_at config' -a list -d 'List every setting'
+complete -c svcmgr -n '__svcmgr_at config' -a get -d 'Print the value of a setting'
+complete -c svcmgr -n '__svcmgr_at config' -a set -d 'Change a setting'
+complete -c svcmgr -n '__svcmgr_at config' -a unset -d 'Restore the default of a setting'
+complete -c svcmgr -n '__svcmgr_at "config get"' -a '(__svcmgr_values settings)'
+complete -c svcmgr -n '__svcmgr_at "config unset"' -a '(__svcmgr_values settings)'
+complete -c svcmgr -n '__svcmgr_positional "config set" 1' -a '(__svcmgr_values settings)'
+
+# audit
+complete -c svcmgr -n '__svcmgr_at audit' -a log -d 'List audit records'
+complete -c svcmgr -n '__svcmgr_at audit' -a head -d 'Print the newest record as SEQ HASH'
+complete -c svcmgr -n '__svcmgr_at audit' -a verify -d 'Recompute the hash chain'
+set -l log '__svcmgr_at "audit log"'
+complete -c svcmgr -n $log -l entity -x -d 'Only this entity (ticket:42)'
+complete -c svcmgr -n $log -l actor -x -d 'Only changes by this actor'
+complete -c svcmgr -n $log -l action -x -d 'Only this action'
+complete -c svcmgr -n $log -l since -x -d 'Only changes at or after this time'
+complete -c svcmgr -n '__svcmgr_at "audit verify"' -l expect-head -x \
+    -d 'Fail unless row SEQ still has HASH'
+
+# db
+complete -c svcmgr -n '__svcmgr_at db' -a check -d 'Check integrity'
+complete -c svcmgr -n '__svcmgr_at db' -a backup -d 'Write a consistent copy of the database'
+complete -c svcmgr -n '__svcmgr_positional "db backup" 1' -F
