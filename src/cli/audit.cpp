@@ -108,6 +108,7 @@ void add_verify(CLI::App& audit, Context& ctx) {
 
 void add_audit_command(CLI::App& app, Context& ctx) {
     auto* audit = app.add_subcommand("audit", "The tamper-evident record of every change");
+    audit->footer("Example:\n  svcmgr audit verify");
     add_log(*audit, ctx);
     add_head(*audit, ctx);
     add_verify(*audit, ctx);

@@ -12,8 +12,10 @@ namespace svcmgr::cli {
 
 void add_config_command(CLI::App& app, Context& ctx) {
     auto* config = app.add_subcommand("config", "Settings: SLA targets, costs, categories");
+    config->footer("Example:\n  svcmgr config set hourly_cost 42.50");
 
     auto* list = config->add_subcommand("list", "List every setting with its value and default");
+    list->footer("Example:\n  svcmgr config list --format tsv");
     list->callback(action(ctx, [&ctx] {
         ctx.print(list_settings(ctx.db()));
         return 0;

@@ -12,6 +12,7 @@ namespace svcmgr::cli {
 
 void add_customer_command(CLI::App& app, Context& ctx) {
     auto* customer = app.add_subcommand("customer", "Customers and their contacts");
+    customer->footer("Example:\n  svcmgr customer show asa@example.se");
 
     auto* list = customer->add_subcommand("list", "List customers with their ticket counts");
     list->footer("Example:\n  svcmgr customer list --format csv > customers.csv");

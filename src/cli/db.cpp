@@ -12,6 +12,7 @@ namespace svcmgr::cli {
 
 void add_db_command(CLI::App& app, Context& ctx) {
     auto* db = app.add_subcommand("db", "Check or back up the database");
+    db->footer("Example:\n  svcmgr db check");
 
     auto* check = db->add_subcommand("check", "Check integrity, foreign keys and ticket "
                                               "invariants");
