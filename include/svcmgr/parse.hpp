@@ -34,7 +34,7 @@ std::string format_duration(std::int64_t seconds);
 std::optional<std::int64_t> parse_percent(std::string_view s);
 
 // A time zone: the IANA name in TZ (a leading ':' is ignored), else the system's zone, else UTC.
-// Opaque so that callers need not include date/tz.h.
+// Opaque: a handle that only the parse module interprets.
 class TimeZone {
 public:
     // The zone named by the TZ environment variable, or the system's.
@@ -57,7 +57,7 @@ public:
 
 private:
     explicit TimeZone(const void* zone) : m_zone(zone) {}
-    const void* m_zone; // const date::time_zone*, nullptr for UTC
+    const void* m_zone; // nullptr for UTC; otherwise interpreted by src/core/parse.cpp
 };
 
 // A point in time as DESIGN.md section 7 accepts it: "2026-11-22" (local midnight),

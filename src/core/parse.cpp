@@ -2,13 +2,17 @@
 #include <svcmgr/parse.hpp>
 
 #include <date/date.h>
-#include <date/tz.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
+#include <set>
+#include <sys/stat.h>
 
 namespace svcmgr {
 
@@ -82,27 +86,100 @@ constexpr std::array k_display_units{
     DisplayUnit{"s", 1},
 };
 
-const date::time_zone* as_zone(const void* zone) {
-    return static_cast<const date::time_zone*>(zone);
+// Time zones go through the C library, which reads only the one zone file it needs (date's
+// time zone database first scans all of /usr/share/zoneinfo, milliseconds on every run of a
+// command-line tool). A TimeZone's handle is nullptr for UTC, k_process_zone for the zone of this
+// process (TZ, else /etc/localtime), or an interned zone name.
+const char k_process_zone_tag = 0;
+const void* const k_process_zone = &k_process_zone_tag;
+
+const std::string* interned_zone_name(std::string_view name) {
+    static std::set<std::string, std::less<>> names;
+    return &*names.emplace(name).first;
+}
+
+// Makes the C library use a named zone for the lifetime of the guard, then restores TZ.
+class ZoneSwitch {
+public:
+    explicit ZoneSwitch(const void* zone) {
+        if (zone == k_process_zone || zone == nullptr) {
+            return;
+        }
+        if (const char* tz = std::getenv("TZ")) {
+            m_saved = tz;
+        }
+        ::setenv("TZ", static_cast<const std::string*>(zone)->c_str(), 1);
+        ::tzset();
+        m_active = true;
+    }
+    ~ZoneSwitch() {
+        if (!m_active) {
+            return;
+        }
+        if (m_saved) {
+            ::setenv("TZ", m_saved->c_str(), 1);
+        } else {
+            ::unsetenv("TZ");
+        }
+        ::tzset();
+    }
+    ZoneSwitch(const ZoneSwitch&) = delete;
+    ZoneSwitch& operator=(const ZoneSwitch&) = delete;
+
+private:
+    std::optional<std::string> m_saved;
+    bool m_active = false;
+};
+
+// The UTC offset in force at `t` in the process zone.
+std::int64_t process_offset(std::int64_t t) {
+    const auto tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    ::localtime_r(&tt, &tm);
+    return tm.tm_gmtoff;
+}
+
+// The earliest instant whose local time is `local`; for a local time skipped by a transition,
+// the transition itself (the first instant after the gap), as date::choose::earliest does.
+std::int64_t process_to_unix(std::int64_t local) {
+    constexpr std::int64_t k_day = 86'400;
+    const std::int64_t before = process_offset(local - k_day);
+    const std::int64_t after = process_offset(local + k_day);
+    std::optional<std::int64_t> best;
+    for (const std::int64_t offset : {before, after}) {
+        const std::int64_t t = local - offset;
+        if (process_offset(t) == offset && (!best || t < *best)) {
+            best = t;
+        }
+    }
+    if (best) {
+        return *best;
+    }
+    // In a gap: the transition lies between the two candidates; find its first second.
+    std::int64_t lo = local - std::max(before, after);
+    std::int64_t hi = local - std::min(before, after);
+    const std::int64_t first_offset = process_offset(lo);
+    while (hi - lo > 1) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        (process_offset(mid) == first_offset ? lo : hi) = mid;
+    }
+    return hi;
 }
 
 std::int64_t to_unix(const void* zone, date::local_seconds local) {
-    const auto* tz = as_zone(zone);
-    if (tz == nullptr) {
+    if (zone == nullptr) {
         return local.time_since_epoch().count();
     }
-    // With a choice given, date returns the earliest instant when ambiguous and the
-    // transition (the first instant after the gap) when nonexistent.
-    return tz->to_sys(local, date::choose::earliest).time_since_epoch().count();
+    const ZoneSwitch in_zone(zone);
+    return process_to_unix(local.time_since_epoch().count());
 }
 
 date::local_seconds to_local(const void* zone, std::int64_t unix_seconds) {
-    const auto* tz = as_zone(zone);
-    const date::sys_seconds sys{Seconds{unix_seconds}};
-    if (tz == nullptr) {
-        return date::local_seconds{sys.time_since_epoch()};
+    if (zone == nullptr) {
+        return date::local_seconds{Seconds{unix_seconds}};
     }
-    return tz->to_local(sys);
+    const ZoneSwitch in_zone(zone);
+    return date::local_seconds{Seconds{unix_seconds + process_offset(unix_seconds)}};
 }
 
 date::local_days local_day(int year, unsigned month, unsigned day) {
@@ -283,22 +360,30 @@ TimeZone TimeZone::from_environment() {
     if (name.starts_with(':')) {
         name.remove_prefix(1);
     }
-    try {
-        if (name.empty()) {
-            return TimeZone{date::current_zone()};
-        }
-        return TimeZone{date::locate_zone(name)};
-    } catch (const std::exception&) {
+    if (name == "UTC" || name == "Etc/UTC") {
         return utc();
     }
+    // The C library falls back to UTC for a zone it cannot find, as svcmgr should.
+    ::tzset();
+    return TimeZone{k_process_zone};
 }
 
 TimeZone TimeZone::named(std::string_view name) {
-    try {
-        return TimeZone{date::locate_zone(name)};
-    } catch (const std::exception&) {
+    // An IANA name is a relative path of letters, digits, '_', '-', '+' under the zone directory.
+    const bool plausible = !name.empty() && name.front() != '/' &&
+                           name.find("..") == std::string_view::npos &&
+                           std::all_of(name.begin(), name.end(), [](char c) {
+                               return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                      c == '/' || c == '_' || c == '-' || c == '+';
+                           });
+    const char* dir = std::getenv("TZDIR");
+    const std::string path =
+        fmt::format("{}/{}", dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo", name);
+    struct stat st {};
+    if (!plausible || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         throw Error(ErrorKind::usage, fmt::format("unknown time zone {}", name));
     }
+    return TimeZone{interned_zone_name(name)};
 }
 
 TimeZone TimeZone::utc() {

@@ -142,6 +142,7 @@ std::string_view expected_form(SettingType type) {
     return "";
 }
 
+// The stored value as of now, for writes (inside their transaction).
 std::optional<std::string> stored_value(Database& db, std::string_view key) {
     Statement st(db, "SELECT value FROM setting WHERE key = $1");
     st.bind(1, key);
@@ -149,6 +150,20 @@ std::optional<std::string> stored_value(Database& db, std::string_view key) {
         return st.text(0);
     }
     return std::nullopt;
+}
+
+// The stored value for reads: all settings are read in one query on first use.
+std::optional<std::string> cached_value(Database& db, std::string_view key) {
+    auto& cache = db.impl().settings;
+    if (!cache) {
+        cache.emplace();
+        Statement st(db, "SELECT key, value FROM setting");
+        while (st.step()) {
+            cache->emplace(st.text(0), st.text(1));
+        }
+    }
+    const auto it = cache->find(key);
+    return it == cache->end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
 Json setting_state(std::string_view key, const std::optional<std::string>& value) {
@@ -162,7 +177,7 @@ Json setting_state(std::string_view key, const std::optional<std::string>& value
 
 std::string get_setting(Database& db, std::string_view key) {
     const SettingDef& def = find_def(key);
-    return stored_value(db, key).value_or(std::string(def.default_value));
+    return cached_value(db, key).value_or(std::string(def.default_value));
 }
 
 void check_setting_key(std::string_view key) {
@@ -183,6 +198,7 @@ std::string set_setting(Database& db, std::string_view key, std::string_view val
                         const Stamp& stamp) {
     const std::optional<std::string> normalised = check_setting(key, value);
     WriteTransaction tx(db);
+    db.impl().settings.reset();
     const auto before = stored_value(db, key);
     if (before != normalised) {
         Statement st(db, "INSERT INTO setting (key, value) VALUES ($1, $2) "
@@ -198,6 +214,7 @@ std::string set_setting(Database& db, std::string_view key, std::string_view val
 bool unset_setting(Database& db, std::string_view key, const Stamp& stamp) {
     find_def(key);
     WriteTransaction tx(db);
+    db.impl().settings.reset();
     const auto before = stored_value(db, key);
     if (!before) {
         return false;
@@ -216,7 +233,7 @@ Table list_settings(Database& db) {
                      {"default", ColumnType::text},
                      {"source", ColumnType::code}};
     for (const auto& def : k_settings) {
-        const auto stored = stored_value(db, def.key);
+        const auto stored = cached_value(db, def.key);
         table.rows.push_back({std::string(def.key), stored.value_or(std::string(def.default_value)),
                               std::string(def.default_value),
                               std::string(stored ? "set" : "default")});

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@ struct Database::Impl {
     sqlite3* handle = nullptr;
     bool read_only = false;
     std::string path;
+    // Every stored setting, read once per connection on first use (settings.cpp).
+    std::optional<std::map<std::string, std::string, std::less<>>> settings;
     ~Impl();
 };
 

@@ -220,20 +220,53 @@ TEST_CASE("TimeZone::named throws a usage error for an unknown zone") {
     }
 }
 
+namespace {
+
+// The zone from TZ must agree with the named zone everywhere, transitions included.
+void check_same_zone(const TimeZone& env, const TimeZone& named) {
+    // Around the 2026 transitions of Europe/Stockholm and across a few years.
+    for (std::int64_t t = 1'774'738'800 - 7'200; t < 1'774'738'800 + 7'200; t += 900) {
+        CHECK(env.format_local(t) == named.format_local(t));
+        CHECK(env.start_of_day(t) == named.start_of_day(t));
+    }
+    for (int day = 20; day <= 31; ++day) {
+        CHECK(env.local_midnight(2026, 3, static_cast<unsigned>(day)) ==
+              named.local_midnight(2026, 3, static_cast<unsigned>(day)));
+        CHECK(env.local_midnight(2026, 10, static_cast<unsigned>(day)) ==
+              named.local_midnight(2026, 10, static_cast<unsigned>(day)));
+    }
+    for (int hour = 0; hour < 24; ++hour) {
+        for (int minute : {0, 30}) {
+            CAPTURE(hour);
+            CAPTURE(minute);
+            CHECK(env.local_time(2026, 3, 29, hour, minute) ==
+                  named.local_time(2026, 3, 29, hour, minute));
+            CHECK(env.local_time(2026, 10, 25, hour, minute) ==
+                  named.local_time(2026, 10, 25, hour, minute));
+        }
+    }
+}
+
+} // namespace
+
 TEST_CASE("TimeZone::from_environment reads TZ and ignores a leading colon") {
     {
         const ScopedTz tz{":Europe/Stockholm"};
-        CHECK(TimeZone::from_environment().zone() == TimeZone::named("Europe/Stockholm").zone());
+        check_same_zone(TimeZone::from_environment(), TimeZone::named("Europe/Stockholm"));
     }
     {
-        const ScopedTz tz{"Asia/Tokyo"};
-        CHECK(TimeZone::from_environment().zone() == TimeZone::named("Asia/Tokyo").zone());
+        const ScopedTz tz{"Asia/Jakarta"};
+        check_same_zone(TimeZone::from_environment(), TimeZone::named("Asia/Jakarta"));
+    }
+    {
+        const ScopedTz tz{"America/New_York"};
+        check_same_zone(TimeZone::from_environment(), TimeZone::named("America/New_York"));
     }
 }
 
 TEST_CASE("TimeZone::from_environment falls back to UTC for an unknown TZ") {
     const ScopedTz tz{"Nowhere/Special"};
-    CHECK(TimeZone::from_environment().zone() == nullptr);
+    check_same_zone(TimeZone::from_environment(), TimeZone::utc());
 }
 
 TEST_CASE("TimeZone local midnight in UTC and Stockholm") {
