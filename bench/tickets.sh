@@ -20,8 +20,12 @@ mean_ms() { # mean of a hyperfine run, in ms
 }
 
 # Times two commands (svcmgr first, sqlite3 second) and prints "svcmgr_ms sqlite_ms ratio".
+# Both start from a checkpointed database: the sqlite3 shell checkpoints when it closes, so
+# without this the command timed first would read the WAL the other one left behind.
 compare() {
+    sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
     hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$work/a.json" "$1" >/dev/null
+    sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
     hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$work/b.json" "$2" >/dev/null
     local a b
     a=$(mean_ms "$work/a.json")
