@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <svcmgr/error.hpp>
+#include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
 #include <CLI/CLI.hpp>
@@ -266,6 +267,37 @@ void add_lifecycle(CLI::App& ticket, Context& ctx) {
              [&ctx](std::int64_t id) { reopen_ticket(ctx.db(), id, ctx.stamp()); });
 }
 
+void add_need(CLI::App& ticket, Context& ctx) {
+    struct Args {
+        std::string id, sku, qty = "1";
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = ticket.add_subcommand("need", "Record that a repair needs a part: reserved when "
+                                              "in stock, else the ticket waits for parts");
+    cmd->add_option("id", args->id, "Ticket id")->required();
+    cmd->add_option("sku", args->sku, "The part's SKU")->required();
+    cmd->add_option("qty", args->qty, "How many (default 1)");
+    cmd->footer("Example:\n  svcmgr ticket need 42 00123 2");
+    cmd->callback(action(ctx, [args, &ctx] {
+        const auto id = ctx.ids({args->id}, "ticket").front();
+        const auto qty = parse_count(args->qty);
+        if (!qty || *qty == 0) {
+            throw Error(ErrorKind::usage, fmt::format("invalid quantity '{}': expected a whole "
+                                                      "number above 0",
+                                                      args->qty));
+        }
+        const NeedOutcome outcome = need_part(ctx.db(), id, args->sku, *qty, ctx.stamp());
+        if (!ctx.quiet()) {
+            fmt::print(
+                stderr, "{}\n",
+                outcome == NeedOutcome::reserved
+                    ? fmt::format("reserved {} x {} for ticket {}", *qty, args->sku, id)
+                    : fmt::format("{} is out of stock: ticket {} waits for parts", args->sku, id));
+        }
+        return 0;
+    }));
+}
+
 } // namespace
 
 void add_ticket_command(CLI::App& app, Context& ctx) {
@@ -277,6 +309,7 @@ void add_ticket_command(CLI::App& app, Context& ctx) {
     add_update(*ticket, ctx);
     add_comment(*ticket, ctx);
     add_lifecycle(*ticket, ctx);
+    add_need(*ticket, ctx);
 }
 
 } // namespace svcmgr::cli

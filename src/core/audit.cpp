@@ -22,8 +22,9 @@ struct AuditedTable {
     std::string_view key;
 };
 
-constexpr std::array<AuditedTable, 3> k_audited = {{
+constexpr std::array<AuditedTable, 4> k_audited = {{
     {"ticket", "ticket", "id"},
+    {"part", "part", "id"},
     {"customer", "customer", "id"},
     {"setting", "setting", "key"},
 }};

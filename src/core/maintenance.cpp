@@ -60,6 +60,16 @@ std::vector<std::string> check_database(Database& db) {
                                            st.text(0), st.text(1), st.text(2)));
         }
     }
+    {
+        // The ledger is the truth: on_hand is its sum.
+        Statement st(db, "SELECT p.sku, p.on_hand, coalesce(sum(m.qty), 0) FROM part p "
+                         "LEFT JOIN stock_move m ON m.part_id = p.id GROUP BY p.id "
+                         "HAVING p.on_hand <> coalesce(sum(m.qty), 0) ORDER BY p.sku");
+        while (st.step()) {
+            problems.push_back(fmt::format("part {} has on_hand {} but its ledger sums to {}",
+                                           st.text(0), st.int64(1), st.int64(2)));
+        }
+    }
     for (const auto& invariant : k_ticket_invariants) {
         Statement st(db, invariant.violations);
         while (st.step()) {

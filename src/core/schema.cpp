@@ -15,7 +15,7 @@ namespace {
 
 // Each migration is applied once, in order, in its own transaction; PRAGMA user_version counts
 // them. Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 1> k_migrations = {
+constexpr std::array<std::string_view, 2> k_migrations = {
     // 1: customers, tickets, their history, settings and the audit trail.
     R"sql(
 CREATE TABLE setting (
@@ -90,6 +90,63 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql",
+    // 2: repair parts, their ledger, orders to suppliers, and the parts tickets need.
+    R"sql(
+CREATE TABLE part (
+    id             INTEGER PRIMARY KEY,
+    sku            TEXT NOT NULL UNIQUE CHECK (sku <> ''),
+    name           TEXT NOT NULL CHECK (name <> ''),
+    location       TEXT CHECK (location <> ''),
+    supplier       TEXT CHECK (supplier <> ''),
+    unit_cost      INTEGER NOT NULL DEFAULT 0 CHECK (unit_cost >= 0),
+    on_hand        INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+    reorder_point  INTEGER CHECK (reorder_point >= 0),
+    order_rule     TEXT NOT NULL DEFAULT 'fixed' CHECK (order_rule IN ('fixed', 'up_to_max', 'eoq')),
+    reorder_qty    INTEGER CHECK (reorder_qty > 0),
+    max_qty        INTEGER CHECK (max_qty > 0),
+    min_order      INTEGER CHECK (min_order > 0),
+    pack_size      INTEGER CHECK (pack_size > 0),
+    lead_time_days INTEGER NOT NULL DEFAULT 0 CHECK (lead_time_days >= 0),
+    holding_rate   INTEGER CHECK (holding_rate BETWEEN 0 AND 1000),
+    created_at     INTEGER NOT NULL
+);
+
+CREATE TABLE stock_move (
+    id        INTEGER PRIMARY KEY,
+    part_id   INTEGER NOT NULL REFERENCES part (id),
+    at        INTEGER NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('receive', 'consume', 'return', 'adjust')),
+    qty       INTEGER NOT NULL CHECK (qty <> 0),
+    ticket_id INTEGER REFERENCES ticket (id),
+    unit_cost INTEGER NOT NULL CHECK (unit_cost >= 0),
+    actor     TEXT NOT NULL,
+    note      TEXT CHECK (note <> '')
+);
+CREATE INDEX stock_move_part ON stock_move (part_id, at);
+CREATE INDEX stock_move_ticket ON stock_move (ticket_id) WHERE ticket_id IS NOT NULL;
+
+CREATE TABLE stock_order (
+    id           INTEGER PRIMARY KEY,
+    part_id      INTEGER NOT NULL REFERENCES part (id),
+    qty          INTEGER NOT NULL CHECK (qty > 0),
+    supplier     TEXT CHECK (supplier <> ''),
+    ordered_at   INTEGER NOT NULL,
+    expected_at  INTEGER,
+    received_qty INTEGER NOT NULL DEFAULT 0 CHECK (received_qty BETWEEN 0 AND qty)
+);
+CREATE INDEX stock_order_open ON stock_order (part_id, ordered_at) WHERE received_qty < qty;
+
+CREATE TABLE ticket_part (
+    id        INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES ticket (id),
+    part_id   INTEGER NOT NULL REFERENCES part (id),
+    qty       INTEGER NOT NULL CHECK (qty > 0),
+    state     TEXT NOT NULL CHECK (state IN ('needed', 'reserved')),
+    at        INTEGER NOT NULL
+);
+CREATE INDEX ticket_part_part ON ticket_part (part_id, state);
+CREATE INDEX ticket_part_ticket ON ticket_part (ticket_id);
 )sql",
 };
 

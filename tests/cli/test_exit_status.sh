@@ -33,7 +33,7 @@ run svcmgr ticket
 expect_status 2
 expect_out ""
 expect_err "svcmgr: error: ticket needs a verb
-hint: verbs: add, list, show, update, comment, start, wait, resolve, close, reopen"
+hint: verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need"
 
 begin "config without a verb exits 2"
 run svcmgr config

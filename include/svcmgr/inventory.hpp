@@ -1,0 +1,105 @@
+#pragma once
+
+#include <svcmgr/db.hpp>
+#include <svcmgr/table.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace svcmgr {
+
+// The repair-parts inventory (DESIGN.md sections 3 and 5). The ledger (stock_move) is the truth;
+// part.on_hand is its sum, kept in the same transaction by every function here.
+
+enum class OrderRule { fixed, up_to_max, eoq };
+
+// The fields of a part that people set. Absent fields keep their value on update.
+struct PartFields {
+    std::optional<std::string> name = {};
+    std::optional<std::string> location = {};
+    std::optional<std::string> supplier = {};
+    std::optional<std::int64_t> unit_cost = {}; // minor units
+    std::optional<std::int64_t> reorder_point = {};
+    std::optional<OrderRule> order_rule = {};
+    std::optional<std::int64_t> reorder_qty = {};
+    std::optional<std::int64_t> max_qty = {};
+    std::optional<std::int64_t> min_order = {};
+    std::optional<std::int64_t> pack_size = {};
+    std::optional<std::int64_t> lead_time_days = {};
+    std::optional<std::int64_t> holding_rate = {}; // tenths of a percent
+};
+
+std::optional<OrderRule> parse_order_rule(std::string_view s); // fixed, up-to-max, eoq
+
+// Creates a part. The SKU is kept exactly as typed; a duplicate, an empty one or one that
+// starts with a CSV guard character (= + - @ tab CR LF, their full-width forms, ') is refused.
+void add_part(Database& db, std::string_view sku, const PartFields& fields, const Stamp& stamp);
+void update_part(Database& db, std::string_view sku, const PartFields& fields, const Stamp& stamp);
+
+// The machine columns of a part (DESIGN.md section 7).
+std::vector<std::string> part_columns();
+
+// Terms: below:reorder, stock:N, location:L, supplier:S and free words (SKU and name).
+Table list_parts(Database& db, const std::vector<std::string>& terms);
+
+struct PartDetail {
+    Table part;  // one row, the part columns
+    Table moves; // the most recent ledger moves, newest first
+};
+std::optional<PartDetail> show_part(Database& db, std::string_view sku);
+
+// The ledger of a part since a time (oldest first): id, at, sku, kind, qty, ticket_id,
+// unit_cost, actor, note.
+Table part_history(Database& db, std::string_view sku, std::optional<std::int64_t> since);
+
+struct Receipt {
+    std::int64_t qty = 0;
+    std::optional<std::int64_t> unit_cost = {}; // default: the current average cost
+    std::optional<std::string> note = {};
+    bool release = false; // reserve for the waiting tickets and move them back to in_progress
+};
+
+// Receives stock: fills the oldest open orders first and updates the moving-average cost
+// (rounded half-up). Returns the tickets waiting for this part that the delivery can serve
+// (ticket_id, qty, status, title), oldest need first; with `release`, those are served.
+Table receive_part(Database& db, std::string_view sku, const Receipt& receipt, const Stamp& stamp);
+
+// Takes parts out of stock for a ticket; refused (Error refused) when more than is available
+// to that ticket (on hand less what other tickets have reserved). Uses the ticket's reservation
+// first.
+void consume_part(Database& db, std::string_view sku, std::int64_t qty, std::int64_t ticket_id,
+                  const Stamp& stamp);
+
+// Puts parts a ticket consumed back into stock, at the current average cost.
+void return_part(Database& db, std::string_view sku, std::int64_t qty, std::int64_t ticket_id,
+                 const Stamp& stamp);
+
+// A cycle count: records the difference to `count` with a reason. Nothing when equal.
+void adjust_part(Database& db, std::string_view sku, std::int64_t count, std::string_view reason,
+                 const Stamp& stamp);
+
+struct NewOrder {
+    std::int64_t qty = 0;
+    std::optional<std::string> supplier = {}; // default: the part's supplier
+    std::optional<std::int64_t> expected_at = {};
+};
+// Records parts ordered from a supplier; returns the order's id.
+std::int64_t order_part(Database& db, std::string_view sku, const NewOrder& order,
+                        const Stamp& stamp);
+
+// Open orders: id, sku, qty, received, supplier, ordered_at, expected_at.
+Table open_orders(Database& db);
+
+// `ticket need`: a repair needs QTY of a part. In stock: reserved for the ticket. Out of stock:
+// recorded as needed, and an active ticket not yet waiting moves to waiting_parts.
+enum class NeedOutcome { reserved, waiting };
+NeedOutcome need_part(Database& db, std::int64_t ticket_id, std::string_view sku, std::int64_t qty,
+                      const Stamp& stamp);
+
+// SKUs, for completion.
+std::vector<std::string> part_skus(Database& db, std::int64_t limit);
+
+} // namespace svcmgr
