@@ -42,8 +42,11 @@ constexpr std::array<TicketColumn, 22> k_columns = {{
     {"preventable", ColumnType::boolean, "t.preventable"},
     {"satisfaction", ColumnType::integer, "t.satisfaction"},
     {"minutes", ColumnType::integer, "t.minutes"},
-    // Labour cost, rounded half-up to the cent per ticket.
-    {"cost", ColumnType::money, "(t.minutes * $1 + 30) / 60"},
+    // Cost of service: labour rounded half-up to the cent, plus the parts consumed (less those
+    // returned) at the moving-average cost when consumed.
+    {"cost", ColumnType::money,
+     "(t.minutes * $1 + 30) / 60 + coalesce((SELECT -sum(m.qty * m.unit_cost) FROM stock_move m "
+     "WHERE m.ticket_id = t.id AND m.kind IN ('consume', 'return')), 0)"},
     {"description", ColumnType::text, "t.description"},
 }};
 

@@ -69,6 +69,12 @@ expect_status 1
 expect_err "svcmgr: error: not enough '00123' in stock: 5 available to ticket 1, 6 asked"
 expect_eq "$(state)" "$before" "rows"
 
+begin "a ticket's cost of service includes the parts it consumed"
+svcmgr config set hourly_cost 60 >/dev/null
+svcmgr ticket comment 1 -m "fitted" --minutes 30 >/dev/null
+# 30 min x 60.00/h = 30.00, plus 2 x 40.58 = 81.16
+expect_eq "$(svcmgr ticket list customer:1 --format tsv --columns id,cost)" "$(printf '1\t111.16')"
+
 begin "bad quantities, unknown SKU or ticket"
 before=$(state)
 for q in 0 -1 1.5 1e3 010 9223372036854775808; do
