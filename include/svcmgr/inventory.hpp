@@ -1,6 +1,7 @@
 #pragma once
 
 #include <svcmgr/db.hpp>
+#include <svcmgr/parse.hpp>
 #include <svcmgr/table.hpp>
 
 #include <cstdint>
@@ -98,6 +99,27 @@ Table open_orders(Database& db);
 enum class NeedOutcome { reserved, waiting };
 NeedOutcome need_part(Database& db, std::int64_t ticket_id, std::string_view sku, std::int64_t qty,
                       const Stamp& stamp);
+
+// ---- balance: reorder advice and valuation (DESIGN.md section 7, "Definitions") ----------------
+
+struct AdviceOptions {
+    std::int64_t window_days = 90; // usage window: the last N local days, today included
+    std::optional<std::int64_t> service_level = {}; // tenths of a percent; default: the setting
+};
+
+// Parts to order now: sku, name, usage_per_day, usage_sigma, days_of_cover, lead_time_days,
+// safety_stock, position, reorder_point, order_qty, order_cost.
+Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t now,
+                     const TimeZone& tz);
+
+// Every part: sku, name, on_hand, unit_cost, value, holding_rate, holding_cost (yearly),
+// usage_per_day, days_of_cover, dead, excess_qty, excess_value, excess_holding_cost; then, when
+// `with_total`, a last row named "total" (sku empty) with the sums and the total days of cover.
+Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t now,
+                      const TimeZone& tz, bool with_total);
+
+// Φ⁻¹(p), the standard normal quantile, for 0 < p < 1 (1.6449 at 0.95).
+double inverse_normal(double p);
 
 // SKUs, for completion.
 std::vector<std::string> part_skus(Database& db, std::int64_t limit);

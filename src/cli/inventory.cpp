@@ -299,6 +299,53 @@ void add_ledger_verbs(CLI::App& inventory, Context& ctx) {
     }));
 }
 
+void add_advice_verbs(CLI::App& inventory, Context& ctx) {
+    for (const bool reorder : {true, false}) {
+        struct Args {
+            std::string window = "90d", service_level;
+        };
+        auto a = std::make_shared<Args>();
+        auto* cmd = inventory.add_subcommand(reorder ? "reorder" : "value",
+                                             reorder ? "What to order now and why"
+                                                     : "Stock value, holding cost, cover, dead and "
+                                                       "excess stock");
+        cmd->add_option("--window", a->window, "Usage window in whole days (default 90d)");
+        cmd->add_option("--service-level", a->service_level,
+                        "Chance of no stock-out in a lead time (default: the setting)");
+        cmd->footer(reorder
+                        ? "Example:\n  svcmgr inventory reorder --window 30d --service-level 98%"
+                        : "Example:\n  svcmgr inventory value --format csv > stock.csv");
+        cmd->callback(action(ctx, [a, reorder, &ctx] {
+            AdviceOptions options;
+            const auto window = parse_duration(a->window);
+            if (!window || window->count() <= 0 || window->count() % 86'400'000 != 0) {
+                throw Error(ErrorKind::usage,
+                            fmt::format("invalid value '{}' for --window: expected whole days "
+                                        "such as 90d or 4w",
+                                        a->window));
+            }
+            options.window_days = window->count() / 86'400'000;
+            if (!a->service_level.empty()) {
+                options.service_level = parse_percent(a->service_level);
+                if (!options.service_level || *options.service_level == 0 ||
+                    *options.service_level >= 1000) {
+                    throw Error(ErrorKind::usage,
+                                fmt::format("invalid value '{}' for --service-level: expected a "
+                                            "percentage above 0 and below 100 such as 95%",
+                                            a->service_level));
+                }
+            }
+            if (reorder) {
+                ctx.print(reorder_advice(ctx.db(), options, ctx.now(), ctx.tz()));
+            } else {
+                const bool people = ctx.render_options().format == Format::table;
+                ctx.print(inventory_value(ctx.db(), options, ctx.now(), ctx.tz(), people));
+            }
+            return 0;
+        }));
+    }
+}
+
 } // namespace
 
 void add_inventory_command(CLI::App& app, Context& ctx) {
@@ -306,6 +353,7 @@ void add_inventory_command(CLI::App& app, Context& ctx) {
     inventory->footer("Example:\n  svcmgr inventory list below:reorder");
     add_part_verbs(*inventory, ctx);
     add_ledger_verbs(*inventory, ctx);
+    add_advice_verbs(*inventory, ctx);
 }
 
 } // namespace svcmgr::cli

@@ -45,7 +45,8 @@ constexpr std::string_view k_column_gap = "  ";
 
 bool right_aligned(ColumnType type) {
     return type == ColumnType::integer || type == ColumnType::money ||
-           type == ColumnType::duration || type == ColumnType::percent;
+           type == ColumnType::duration || type == ColumnType::percent ||
+           type == ColumnType::hundredths;
 }
 
 void append_decimal(std::string& out, std::int64_t n) {
@@ -65,6 +66,21 @@ void append_percent(std::string& out, std::int64_t tenths) {
     auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), magnitude / 10);
     out.append(buffer.data(), result.ptr);
     out += '.';
+    out += static_cast<char>('0' + magnitude % 10);
+}
+
+// Hundredths with two decimals: 47 -> "0.47", 1250 -> "12.50".
+void append_hundredths(std::string& out, std::int64_t hundredths) {
+    std::uint64_t magnitude = hundredths < 0 ? 0 - static_cast<std::uint64_t>(hundredths)
+                                             : static_cast<std::uint64_t>(hundredths);
+    if (hundredths < 0) {
+        out += '-';
+    }
+    std::array<char, 24> buffer{};
+    auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), magnitude / 100);
+    out.append(buffer.data(), result.ptr);
+    out += '.';
+    out += static_cast<char>('0' + magnitude % 100 / 10);
     out += static_cast<char>('0' + magnitude % 10);
 }
 
@@ -180,6 +196,9 @@ std::string_view machine_text(ColumnType type, const Value& value, std::string& 
         break;
     case ColumnType::percent:
         append_percent(scratch, n);
+        break;
+    case ColumnType::hundredths:
+        append_hundredths(scratch, n);
         break;
     case ColumnType::text:
     case ColumnType::code:
@@ -406,6 +425,9 @@ struct RowWriter::Impl {
                 return;
             case ColumnType::percent:
                 append_percent(line, *n);
+                return;
+            case ColumnType::hundredths:
+                append_hundredths(line, *n);
                 return;
             case ColumnType::boolean:
                 line += *n != 0 ? "true" : "false";

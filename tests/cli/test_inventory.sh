@@ -180,6 +180,32 @@ run svcmgr db check
 expect_status 4
 expect_out "part 00123 has on_hand $(sql "SELECT on_hand FROM part WHERE sku = '00123'") but its ledger sums to $(sql "SELECT sum(qty) FROM stock_move WHERE part_id = 1")"
 
+begin "reorder and value from the command line; bad windows and service levels exit 2"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+at() { faketime "$1" "$SVCMGR" "${@:2}"; }
+at "2026-11-01 09:00:00" ticket add "Repairs" --customer "Agus Pratama" >/dev/null
+at "2026-11-01 09:00:00" inventory add R1 --name Roller --lead-time 4d --reorder-qty 30 >/dev/null
+at "2026-11-01 09:00:00" inventory receive R1 12 --unit-cost 10 >/dev/null
+for day in 18 20 22; do at "2026-11-$day 10:00:00" inventory consume R1 2 --ticket 1; done
+# usage over 18..22 Nov: 2 0 2 0 2 -> 1.20/day, sigma 1.10; SS = 1.6449 x 1.0954 x 2 = 3.60;
+# ROP = ceil(4.80 + 3.60) = 9; position 6 -> order the fixed 30 at 10.00
+run at "2026-11-22 12:00:00" inventory reorder --window 5d --format tsv
+expect_status 0
+expect_out "$(printf 'R1\tRoller\t1.20\t1.10\t5.00\t4\t3.60\t6\t9\t30\t300.00')"
+run at "2026-11-22 12:00:00" inventory value --window 5d --format json
+expect_status 0
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==1 and r[0]["value"]=="60.00" and r[0]["holding_cost"]=="15.00" and r[0]["days_of_cover"]==5.0 and r[0]["dead"] is False, r' "$T/out" || fail "value json"
+for bad in 0d 1.5d 12h -5d; do
+    run svcmgr inventory reorder --window "$bad"
+    expect_status 2
+    expect_err_contains "invalid value '$bad' for --window"
+done
+for bad in 0% 100% 250% 95,5%; do
+    run svcmgr inventory reorder --service-level "$bad"
+    expect_status 2
+    expect_err_contains "invalid value '$bad' for --service-level"
+done
+
 begin "two processes consuming the last unit at once: exactly one succeeds"
 rm -f "$DB" "$DB-wal" "$DB-shm"
 svcmgr ticket add "A" --customer a >/dev/null
