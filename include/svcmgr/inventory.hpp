@@ -74,7 +74,9 @@ Table receive_part(Database& db, std::string_view sku, const Receipt& receipt, c
 void consume_part(Database& db, std::string_view sku, std::int64_t qty, std::int64_t ticket_id,
                   const Stamp& stamp);
 
-// Puts parts a ticket consumed back into stock, at the current average cost.
+// Puts parts a ticket consumed back into stock at the average cost the ticket paid for them
+// (rounded half-up, never more than it was charged), which the moving-average cost takes in
+// like a receipt. Refused when the ticket holds fewer than `qty`.
 void return_part(Database& db, std::string_view sku, std::int64_t qty, std::int64_t ticket_id,
                  const Stamp& stamp);
 

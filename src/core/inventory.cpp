@@ -4,6 +4,7 @@
 #include <svcmgr/text.hpp>
 
 #include "audit_log.hpp"
+#include "inventory_sql.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
@@ -35,10 +36,9 @@ struct Part {
 };
 
 std::optional<Part> find_part(Database& db, std::string_view sku) {
-    Statement st(db, "SELECT p.id, p.on_hand, p.unit_cost, p.supplier, "
-                     "(SELECT coalesce(sum(qty), 0) FROM ticket_part r "
-                     " WHERE r.part_id = p.id AND r.state = 'reserved') "
-                     "FROM part p WHERE p.sku = $1");
+    Statement st(db, fmt::format("SELECT p.id, p.on_hand, p.unit_cost, p.supplier, {} "
+                                 "FROM part p WHERE p.sku = $1",
+                                 k_reserved_sql));
     st.bind(1, sku);
     if (!st.step()) {
         return std::nullopt;
@@ -146,14 +146,14 @@ void bind_fields(Statement& st, const PartFields& f) {
         .bind(13, f.holding_rate);
 }
 
-constexpr std::string_view k_part_select =
-    "SELECT p.sku, p.name, p.location, p.supplier, p.on_hand, "
-    "(SELECT coalesce(sum(qty), 0) FROM ticket_part r WHERE r.part_id = p.id "
-    " AND r.state = 'reserved'), "
-    "(SELECT coalesce(sum(qty - received_qty), 0) FROM stock_order o WHERE o.part_id = p.id), "
-    "p.reorder_point, p.order_rule, p.reorder_qty, p.max_qty, p.min_order, p.pack_size, "
-    "p.lead_time_days, p.unit_cost, p.holding_rate, p.on_hand * p.unit_cost "
-    "FROM part p";
+std::string part_select() {
+    return fmt::format(
+        "SELECT p.sku, p.name, p.location, p.supplier, p.on_hand, {}, {}, "
+        "p.reorder_point, p.order_rule, p.reorder_qty, p.max_qty, p.min_order, p.pack_size, "
+        "p.lead_time_days, p.unit_cost, p.holding_rate, p.on_hand * p.unit_cost "
+        "FROM part p",
+        k_reserved_sql, k_on_order_sql);
+}
 
 std::vector<Column> part_table_columns() {
     return {{"sku", ColumnType::code},          {"name", ColumnType::text},
@@ -287,11 +287,9 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
             where.push_back(fmt::format("instr(svc_fold(p.sku || char(10) || p.name), {}) > 0",
                                         param(fold_case(term))));
         } else if (key == "below" && value == "reorder") {
-            where.push_back(
-                "p.reorder_point IS NOT NULL AND p.on_hand - (SELECT coalesce(sum(qty), "
-                "0) FROM ticket_part r WHERE r.part_id = p.id AND r.state = "
-                "'reserved') + (SELECT coalesce(sum(qty - received_qty), 0) FROM "
-                "stock_order o WHERE o.part_id = p.id) <= p.reorder_point");
+            where.push_back(fmt::format(
+                "p.reorder_point IS NOT NULL AND p.on_hand - {} + {} <= p.reorder_point",
+                k_reserved_sql, k_on_order_sql));
         } else if (key == "stock") {
             const auto n = parse_count(value);
             if (!n) {
@@ -312,7 +310,7 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
     Table table;
     table.columns = part_table_columns();
     Statement st(db,
-                 fmt::format("{} WHERE {} ORDER BY p.sku", k_part_select,
+                 fmt::format("{} WHERE {} ORDER BY p.sku", part_select(),
                              where.empty() ? "1" : fmt::format("{}", fmt::join(where, " AND "))));
     for (std::size_t i = 0; i < params.size(); ++i) {
         st.bind(static_cast<int>(i) + 1, params[i]);
@@ -326,7 +324,7 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
 std::optional<PartDetail> show_part(Database& db, std::string_view sku) {
     PartDetail detail;
     detail.part.columns = part_table_columns();
-    Statement st(db, fmt::format("{} WHERE p.sku = $1", k_part_select));
+    Statement st(db, fmt::format("{} WHERE p.sku = $1", part_select()));
     st.bind(1, sku);
     if (!st.step()) {
         return std::nullopt;
@@ -478,16 +476,27 @@ void return_part(Database& db, std::string_view sku, std::int64_t qty, std::int6
     WriteTransaction tx(db);
     const Part part = require_part(db, sku);
     require_ticket_status(db, ticket_id);
-    Statement used(db, "SELECT coalesce(-sum(qty), 0) FROM stock_move WHERE part_id = $1 "
+    Statement used(db, "SELECT coalesce(-sum(qty), 0), coalesce(-sum(qty * unit_cost), 0) "
+                       "FROM stock_move WHERE part_id = $1 "
                        "AND ticket_id = $2 AND kind IN ('consume', 'return')");
     used.bind_all(part.id, ticket_id);
     used.step();
-    if (qty > used.int64(0)) {
+    const std::int64_t held = used.int64(0);
+    if (qty > held) {
         throw Error(ErrorKind::refused, fmt::format("ticket {} has {} of '{}' to return, not {}",
-                                                    ticket_id, used.int64(0), sku, qty));
+                                                    ticket_id, held, sku, qty));
     }
+    // Back at the average cost the ticket paid (half-up, but never more than it was charged),
+    // so its cost of service drops by what it paid for these units, and the stock's value grows by
+    // the same amount: the moving average takes it in like a receipt.
+    const std::int64_t charged = used.int64(1);
+    const std::int64_t cost = std::min(divide_half_up(charged, held), charged / qty);
     const Json before = part_state(db, part.id);
-    add_move(db, part, "return", qty, ticket_id, part.unit_cost, std::nullopt, stamp);
+    add_move(db, part, "return", qty, ticket_id, cost, std::nullopt, stamp);
+    Statement avg(db, "UPDATE part SET unit_cost = $2 WHERE id = $1");
+    avg.bind_all(part.id,
+                 divide_half_up(part.on_hand * part.unit_cost + qty * cost, part.on_hand + qty))
+        .run();
     append_audit(db, stamp, "return", "part", std::to_string(part.id), before,
                  part_state(db, part.id));
     tx.commit();

@@ -5,6 +5,7 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
+#include "inventory_sql.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
@@ -48,15 +49,13 @@ struct Balance {
 
 std::vector<PartFacts> load_parts(Database& db) {
     const std::int64_t default_rate = setting_percent(db, "holding_rate");
-    Statement st(db, "SELECT p.id, p.sku, p.name, p.on_hand, p.unit_cost, p.reorder_point, "
-                     "p.order_rule, p.reorder_qty, p.max_qty, p.min_order, p.pack_size, "
-                     "p.lead_time_days, p.holding_rate, "
-                     "(SELECT coalesce(sum(qty), 0) FROM ticket_part r WHERE r.part_id = p.id "
-                     " AND r.state = 'reserved'), "
-                     "(SELECT coalesce(sum(qty - received_qty), 0) FROM stock_order o "
-                     " WHERE o.part_id = p.id), "
-                     "(SELECT min(at) FROM stock_move m WHERE m.part_id = p.id) "
-                     "FROM part p ORDER BY p.sku");
+    Statement st(db, fmt::format("SELECT p.id, p.sku, p.name, p.on_hand, p.unit_cost, "
+                                 "p.reorder_point, p.order_rule, p.reorder_qty, p.max_qty, "
+                                 "p.min_order, p.pack_size, p.lead_time_days, p.holding_rate, "
+                                 "{}, {}, "
+                                 "(SELECT min(at) FROM stock_move m WHERE m.part_id = p.id) "
+                                 "FROM part p ORDER BY p.sku",
+                                 k_reserved_sql, k_on_order_sql));
     std::vector<PartFacts> parts;
     while (st.step()) {
         PartFacts p;

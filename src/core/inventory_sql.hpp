@@ -1,0 +1,21 @@
+#pragma once
+
+// SQL fragments shared by the inventory modules (inventory.cpp, inventory_advice.cpp).
+
+#include <string_view>
+
+namespace svcmgr {
+
+// Units of part `p` reserved for active tickets. A reservation of a resolved or closed ticket
+// no longer holds stock back (resolving does not release it; reopening brings it back).
+inline constexpr std::string_view k_reserved_sql =
+    "(SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
+    "WHERE r.part_id = p.id AND r.state = 'reserved' "
+    "AND t.status NOT IN ('resolved', 'closed'))";
+
+// Units of part `p` ordered from suppliers and not yet received.
+inline constexpr std::string_view k_on_order_sql =
+    "(SELECT coalesce(sum(o.qty - o.received_qty), 0) FROM stock_order o "
+    "WHERE o.part_id = p.id AND o.received_qty < o.qty)";
+
+} // namespace svcmgr
