@@ -236,8 +236,18 @@ Database Database::open(const DatabaseLocation& where, const OpenOptions& option
         throw Error(kind, fmt::format("cannot read database {}: {}", path, std::strerror(errno)));
     }
     const bool read_only = ::access(path.c_str(), W_OK) != 0;
+    // A database svcmgr refuses is left as it was found: a WAL already there is not checkpointed
+    // into it; one this open created is removed by the ordinary close.
+    const bool had_wal = ::access((path + "-wal").c_str(), F_OK) == 0;
     Database db(connect(path, read_only, options));
-    migrate(db);
+    try {
+        migrate(db);
+    } catch (...) {
+        if (had_wal) {
+            sqlite3_db_config(handle(db), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        }
+        throw;
+    }
     skip_checkpoint_on_close(handle(db));
     return db;
 }
