@@ -8,8 +8,12 @@
 # The verbs (or commands) under a command path.
 _svcmgr_subcommands() {
     case $1 in
-        '') echo 'ticket customer config audit db' ;;
-        ticket) echo 'add list show update comment start wait resolve close reopen' ;;
+        '') echo 'ticket customer inventory config audit db' ;;
+        ticket) echo 'add list show update comment start wait resolve close reopen need' ;;
+        inventory)
+            echo 'add update show list history receive consume return adjust order orders' \
+                'reorder value'
+            ;;
         customer) echo 'list show' ;;
         config) echo 'list get set unset' ;;
         audit) echo 'log head verify' ;;
@@ -30,6 +34,15 @@ _svcmgr_options() {
         'ticket wait') echo '--for' ;;
         'ticket resolve') echo '--cause --preventable --not-preventable' ;;
         'ticket close') echo '--satisfaction --no-response' ;;
+        'inventory add' | 'inventory update') echo '--name --location --supplier --unit-cost
+                            --reorder-point --order-rule --reorder-qty --max --min-order --pack
+                            --lead-time --holding-rate' ;;
+        'inventory history') echo '--since' ;;
+        'inventory receive') echo '--unit-cost --note --release' ;;
+        'inventory consume' | 'inventory return') echo '--ticket' ;;
+        'inventory adjust') echo '--to --reason' ;;
+        'inventory order') echo '--supplier --expected' ;;
+        'inventory reorder' | 'inventory value') echo '--window --service-level' ;;
         'audit log') echo '--entity --actor --action --since' ;;
         'audit verify') echo '--expect-head' ;;
     esac
@@ -37,7 +50,7 @@ _svcmgr_options() {
 
 # Options that take no value.
 _svcmgr_flags=' -q --quiet -h --help --version --reply --inbound --preventable --not-preventable
- --no-response '
+ --no-response --release '
 
 # What the value of an option is: fixed words, @KIND for `svcmgr complete KIND`, @files, or
 # nothing (free text).
@@ -53,6 +66,8 @@ _svcmgr_option_values() {
         --columns) echo '@columns' ;;
         --for) echo 'customer parts' ;;
         --satisfaction) echo '1 2 3 4 5' ;;
+        --order-rule) echo 'fixed up-to-max eoq' ;;
+        --ticket) echo '@ids' ;;
         --db) echo '@files' ;;
     esac
 }
@@ -64,6 +79,17 @@ _svcmgr_positional_values() {
         'ticket show' | 'ticket update' | 'ticket comment' | 'ticket start' | 'ticket wait' | \
             'ticket resolve' | 'ticket close' | 'ticket reopen') echo '@ids' ;;
         'customer show') echo '@customers' ;;
+        'ticket need')
+            case $2 in
+                1) echo '@ids' ;;
+                2) echo '@skus' ;;
+            esac
+            ;;
+        'inventory list') echo 'below:reorder stock:0' ;;
+        'inventory update' | 'inventory show' | 'inventory history' | 'inventory receive' | \
+            'inventory consume' | 'inventory return' | 'inventory adjust' | 'inventory order')
+            [ "$2" -eq 1 ] && echo '@skus'
+            ;;
         'config get' | 'config unset') echo '@settings' ;;
         'config set') [ "$2" -eq 1 ] && echo '@settings' ;;
         'db backup') echo '@files' ;;

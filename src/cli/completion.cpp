@@ -7,6 +7,7 @@
 
 #include <svcmgr/customer.hpp>
 #include <svcmgr/error.hpp>
+#include <svcmgr/inventory.hpp>
 #include <svcmgr/settings.hpp>
 #include <svcmgr/ticket.hpp>
 
@@ -75,7 +76,26 @@ const std::vector<ValueSpec>& value_specs() {
         {"*", "--limit", "NUMBER"},
         {"*", "--sort", "@sort"},
         {"*", "--columns", "@columns"},
+        {"inventory list", "filter", "below:reorder|stock:0"},
         {"*", "filter", "@filters"},
+        {"inventory add", "sku", "SKU"},
+        {"*", "sku", "@skus"},
+        {"*", "--ticket", "@ids"},
+        {"*", "qty", "NUMBER"},
+        {"*", "--to", "NUMBER"},
+        {"*", "--unit-cost", "MONEY"},
+        {"*", "--reorder-point", "NUMBER"},
+        {"*", "--reorder-qty", "NUMBER"},
+        {"*", "--max", "NUMBER"},
+        {"*", "--min-order", "NUMBER"},
+        {"*", "--pack", "NUMBER"},
+        {"*", "--lead-time", "DURATION"},
+        {"*", "--window", "DURATION"},
+        {"*", "--holding-rate", "PERCENT"},
+        {"*", "--service-level", "PERCENT"},
+        {"*", "--expected", "TIME"},
+        {"*", "--supplier", "NAME"},
+        {"*", "--location", "NAME"},
         {"*", "id", "@ids"},
         {"*", "customer", "@customers"},
         {"*", "key", "@settings"},
@@ -232,6 +252,10 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
                 out.push_back(std::to_string(id));
             }
         }
+    } else if (kind == "skus") {
+        if (needs_db()) {
+            out = part_skus(*db, k_max_ids);
+        }
     } else if (kind == "customers") {
         if (needs_db()) {
             out = customer_emails(*db);
@@ -254,7 +278,7 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
         out = setting_keys();
     } else {
         throw Error(ErrorKind::usage, fmt::format("unknown completion '{}'", kind),
-                    "kinds: tree, ids, customers, categories, channels, filters, columns, "
+                    "kinds: tree, ids, skus, customers, categories, channels, filters, columns, "
                     "sort, settings");
     }
     return out;
