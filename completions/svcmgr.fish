@@ -9,14 +9,19 @@
 set -g __svcmgr_value_options --db --actor --format --color --colour --busy-timeout \
     --customer --email --ref --category --channel --priority --assignee --description \
     --sort --limit --columns --title -m --message --minutes --for --cause --satisfaction \
-    --entity --action --since --expect-head
+    --entity --action --since --expect-head --name --location --supplier --unit-cost \
+    --reorder-point --order-rule --reorder-qty --max --min-order --pack --lead-time \
+    --holding-rate --note --ticket --to --reason --expected --window --service-level
 
 function __svcmgr_subcommands -a path
     switch "$path"
         case ''
-            echo ticket customer config audit db
+            echo ticket customer inventory config audit db
         case ticket
-            echo add list show update comment start wait resolve close reopen
+            echo add list show update comment start wait resolve close reopen need
+        case inventory
+            echo add update show list history receive consume return adjust order orders \
+                reorder value
         case customer
             echo list show
         case config
@@ -103,6 +108,7 @@ complete -c svcmgr -l version -d 'Print the version'
 complete -c svcmgr -n '__svcmgr_at ""' -a ticket \
     -d 'Customer requests, from first contact to satisfaction'
 complete -c svcmgr -n '__svcmgr_at ""' -a customer -d 'Customers and their contacts'
+complete -c svcmgr -n '__svcmgr_at ""' -a inventory -d 'Repair parts: stock, ledger and orders'
 complete -c svcmgr -n '__svcmgr_at ""' -a config -d 'Settings: SLA targets, costs, categories'
 complete -c svcmgr -n '__svcmgr_at ""' -a audit -d 'The tamper-evident record of every change'
 complete -c svcmgr -n '__svcmgr_at ""' -a db -d 'Check or back up the database'
@@ -118,6 +124,9 @@ complete -c svcmgr -n '__svcmgr_at ticket' -a wait -d 'Wait for the customer or 
 complete -c svcmgr -n '__svcmgr_at ticket' -a resolve -d 'Mark tickets resolved, with the cause'
 complete -c svcmgr -n '__svcmgr_at ticket' -a close -d 'Close resolved tickets with the rating'
 complete -c svcmgr -n '__svcmgr_at ticket' -a reopen -d 'Reopen resolved or closed tickets'
+complete -c svcmgr -n '__svcmgr_at ticket' -a need -d 'Record that a repair needs a part'
+complete -c svcmgr -n '__svcmgr_positional "ticket need" 1' -a '(__svcmgr_values ids)'
+complete -c svcmgr -n '__svcmgr_positional "ticket need" 2' -a '(__svcmgr_values skus)'
 
 set -l add '__svcmgr_at "ticket add"'
 complete -c svcmgr -n $add -l customer -x -d 'Customer name'
@@ -162,6 +171,60 @@ complete -c svcmgr -n $resolve -l not-preventable -d 'The contact could not have
 set -l close '__svcmgr_at "ticket close"'
 complete -c svcmgr -n $close -l satisfaction -x -a '1 2 3 4 5' -d 'The rating, 1 to 5'
 complete -c svcmgr -n $close -l no-response -d 'The customer did not rate'
+
+# inventory
+complete -c svcmgr -n '__svcmgr_at inventory' -a add -d 'Add a part'
+complete -c svcmgr -n '__svcmgr_at inventory' -a update -d "Change a part's fields"
+complete -c svcmgr -n '__svcmgr_at inventory' -a show -d 'Show a part and its recent ledger'
+complete -c svcmgr -n '__svcmgr_at inventory' -a list -d 'List parts matching filter terms'
+complete -c svcmgr -n '__svcmgr_at inventory' -a history -d 'The ledger of a part'
+complete -c svcmgr -n '__svcmgr_at inventory' -a receive -d 'Receive stock'
+complete -c svcmgr -n '__svcmgr_at inventory' -a consume -d "Use parts for a ticket's repair"
+complete -c svcmgr -n '__svcmgr_at inventory' -a return -d 'Put unused parts back into stock'
+complete -c svcmgr -n '__svcmgr_at inventory' -a adjust -d 'Record a cycle count'
+complete -c svcmgr -n '__svcmgr_at inventory' -a order -d 'Record parts ordered from a supplier'
+complete -c svcmgr -n '__svcmgr_at inventory' -a orders -d 'List open orders'
+complete -c svcmgr -n '__svcmgr_at inventory' -a reorder -d 'What to order now and why'
+complete -c svcmgr -n '__svcmgr_at inventory' -a value -d 'Stock value, cover, dead and excess'
+for verb in add update
+    set -l part "__svcmgr_at 'inventory $verb'"
+    complete -c svcmgr -n $part -l name -x -d 'What the part is'
+    complete -c svcmgr -n $part -l location -x -d 'Where it is kept'
+    complete -c svcmgr -n $part -l supplier -x -d 'Who supplies it'
+    complete -c svcmgr -n $part -l unit-cost -x -d 'Cost of one'
+    complete -c svcmgr -n $part -l reorder-point -x -d 'Reorder at or below this position'
+    complete -c svcmgr -n $part -l order-rule -x -a 'fixed up-to-max eoq' -d 'Order rule'
+    complete -c svcmgr -n $part -l reorder-qty -x -d 'Quantity a fixed order buys'
+    complete -c svcmgr -n $part -l max -x -d 'Stock an up-to-max order fills to'
+    complete -c svcmgr -n $part -l min-order -x -d "The supplier's minimum order"
+    complete -c svcmgr -n $part -l pack -x -d 'Units per pack'
+    complete -c svcmgr -n $part -l lead-time -x -d 'Days from order to delivery'
+    complete -c svcmgr -n $part -l holding-rate -x -d 'Yearly cost of holding'
+end
+for verb in update show history receive consume return adjust order
+    complete -c svcmgr -n "__svcmgr_positional 'inventory $verb' 1" -a '(__svcmgr_values skus)'
+end
+complete -c svcmgr -n '__svcmgr_at "inventory list"' -a 'below:reorder stock:0'
+complete -c svcmgr -n '__svcmgr_at "inventory history"' -l since -x -d 'Only moves since'
+set -l receive '__svcmgr_at "inventory receive"'
+complete -c svcmgr -n $receive -l unit-cost -x -d 'Cost of one in this delivery'
+complete -c svcmgr -n $receive -l note -x -d 'A note for the ledger'
+complete -c svcmgr -n $receive -l release -d 'Reserve for waiting tickets and resume them'
+for verb in consume return
+    complete -c svcmgr -n "__svcmgr_at 'inventory $verb'" -l ticket -x \
+        -a '(__svcmgr_values ids)' -d 'The ticket the parts are for'
+end
+set -l adjust '__svcmgr_at "inventory adjust"'
+complete -c svcmgr -n $adjust -l to -x -d 'The counted quantity'
+complete -c svcmgr -n $adjust -l reason -x -d 'Why the count differs'
+set -l order '__svcmgr_at "inventory order"'
+complete -c svcmgr -n $order -l supplier -x -d "Supplier (default: the part's)"
+complete -c svcmgr -n $order -l expected -x -d 'Expected delivery date'
+for verb in reorder value
+    complete -c svcmgr -n "__svcmgr_at 'inventory $verb'" -l window -x -d 'Usage window in days'
+    complete -c svcmgr -n "__svcmgr_at 'inventory $verb'" -l service-level -x \
+        -d 'Chance of no stock-out in a lead time'
+end
 
 # customer
 complete -c svcmgr -n '__svcmgr_at customer' -a list -d 'List customers with ticket counts'
