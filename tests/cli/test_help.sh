@@ -37,7 +37,7 @@ grep -q complete "$T/out" && fail "--help mentions complete"
 run svcmgr
 expect_status 2
 expect_err "svcmgr: error: a command is required
-hint: commands: ticket, customer, config, audit, db"
+hint: commands: ticket, customer, inventory, config, audit, db"
 
 # A mistyped name: exit 2, nothing on stdout, the closest name as a hint.
 expect_typo() {
@@ -64,9 +64,9 @@ expect_typo "ticket list --format=json --colums id" "unknown option '--colums'" 
     "did you mean '--columns'?"
 expect_typo "ticket close 1 --satisfation=5" "unknown option '--satisfation'" \
     "did you mean '--satisfaction'?"
-expect_typo "xyzzy" "unknown command 'xyzzy'" "commands: ticket, customer, config, audit, db"
+expect_typo "xyzzy" "unknown command 'xyzzy'" "commands: ticket, customer, inventory, config, audit, db"
 expect_typo "ticket frobnicate" "unknown ticket verb 'frobnicate'" \
-    "verbs: add, list, show, update, comment, start, wait, resolve, close, reopen"
+    "verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need"
 expect_typo "ticket add x --customer y --bogus" "unknown option '--bogus'" \
     "see svcmgr ticket add --help"
 expect_typo "config get currency extra" "unexpected argument 'extra'" \
