@@ -115,6 +115,25 @@ daily_usage(Database& db, const std::vector<std::int64_t>& starts) {
     return usage;
 }
 
+__extension__ using Wide = __int128;
+
+// The integer nearest to sqrt(n / d), halves rounded up, for n >= 0 and d > 0; exact.
+std::int64_t rounded_sqrt(Wide n, Wide d) {
+    auto k =
+        static_cast<Wide>(std::sqrt(static_cast<long double>(n) / static_cast<long double>(d)));
+    while (k > 0 && k * k * d > n) {
+        --k;
+    }
+    while ((k + 1) * (k + 1) * d <= n) {
+        ++k;
+    }
+    // Round up when sqrt(n / d) >= k + 1/2, that is 4n >= (2k + 1)^2 d.
+    if (4 * n >= (2 * k + 1) * (2 * k + 1) * d) {
+        ++k;
+    }
+    return static_cast<std::int64_t>(k);
+}
+
 std::int64_t ceil_units(double x) {
     return static_cast<std::int64_t>(std::ceil(x - k_epsilon));
 }
@@ -148,6 +167,7 @@ Balance balance_of(const PartFacts& p, const std::vector<std::int64_t>& starts,
     for (const double f : figures) {
         sum += f;
     }
+    const auto used = static_cast<std::int64_t>(sum); // whole units: exact in a double
     b.usage = sum / static_cast<double>(figures.size());
     if (figures.size() > 1) {
         double squares = 0;
@@ -168,15 +188,13 @@ Balance balance_of(const PartFacts& p, const std::vector<std::int64_t>& starts,
     std::int64_t qty = p.reorder_qty.value_or(1);
     if (p.order_rule == "up_to_max" && p.max_qty) {
         qty = *p.max_qty - b.position;
-    } else if (p.order_rule == "eoq") {
-        const double holding =
-            static_cast<double>(p.unit_cost) / 100.0 * static_cast<double>(p.holding_rate) / 1000.0;
-        if (holding > 0) {
-            const double demand = b.usage * 365.0;
-            const double eoq =
-                std::sqrt(2.0 * demand * static_cast<double>(order_cost) / 100.0 / holding);
-            qty = std::max<std::int64_t>(1, std::llround(eoq));
-        }
+    } else if (p.order_rule == "eoq" && p.unit_cost > 0 && p.holding_rate > 0) {
+        // EOQ = sqrt(2·D·S/H) with D = usage·365, S = order cost, H = unit cost × holding rate:
+        // exactly, as the square root of a ratio of integers (money in minor units, the rate
+        // in tenths of a percent), so floating error cannot move it across a half.
+        const Wide numerator = Wide{2} * 365 * 1000 * static_cast<Wide>(used) * order_cost;
+        const Wide denominator = static_cast<Wide>(days) * p.unit_cost * p.holding_rate;
+        qty = std::max<std::int64_t>(1, rounded_sqrt(numerator, denominator));
     }
     qty = std::max<std::int64_t>(qty, 0);
     if (qty > 0 && p.min_order) {

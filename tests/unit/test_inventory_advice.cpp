@@ -123,3 +123,27 @@ TEST_CASE("a higher service level raises the safety stock and the reorder point"
     CHECK(cell(advice(990), 0, "reorder_point") == 35);
     CHECK(advice(500).rows.empty());
 }
+
+TEST_CASE("EOQ is rounded to nearest with halves up, then raised to the minimum order") {
+    Database db = Database::open_memory();
+    const Stamp early{"ana", k_now - 5 * k_day};
+    const auto t = add_ticket(db, {.title = "Kompressori", .customer = "Mari Saar"}, early);
+    add_part(db, "E", {.name = "Kompressor", .order_rule = OrderRule::eoq}, early);
+    receive_part(db, "E", {.qty = 1, .unit_cost = 1'168'000}, early);
+    consume_part(db, "E", 1, t, {"ana", k_now});
+    // One day's window, 1 used: D = 365; S = 25.00; H = 11680.00 x 25% = 2920.00;
+    // EOQ = sqrt(2 x 365 x 25 / 2920) = sqrt(6.25) = 2.5 -> 3. Position 0 <= ROP 0.
+    const auto advice = [&] {
+        return reorder_advice(db, {.window_days = 1}, k_now, TimeZone::utc());
+    };
+    REQUIRE(advice().rows.size() == 1);
+    CHECK(cell(advice(), 0, "order_qty") == 3);
+    CHECK(cell(advice(), 0, "order_cost") == 3'504'000);
+    update_part(db, "E", {.min_order = 4}, early);
+    CHECK(cell(advice(), 0, "order_qty") == 4);
+    // No holding cost: EOQ falls back to the fixed quantity (1 when none is set).
+    update_part(db, "E", {.min_order = 1, .holding_rate = 0}, early);
+    CHECK(cell(advice(), 0, "order_qty") == 1);
+    update_part(db, "E", {.reorder_qty = 6}, early);
+    CHECK(cell(advice(), 0, "order_qty") == 6);
+}
