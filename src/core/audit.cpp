@@ -260,6 +260,12 @@ Table audit_log(Database& db, const AuditQuery& query) {
         }
         entity = query.entity->substr(0, colon);
         entity_id = query.entity->substr(colon + 1);
+        if (entity == "part") {
+            // People name parts by SKU; the trail names them by internal id.
+            Statement part(db, "SELECT id FROM part WHERE sku = $1");
+            part.bind(1, *entity_id);
+            entity_id = part.step() ? std::to_string(part.int64(0)) : std::string("-");
+        }
     }
     Table table;
     table.columns = {{"seq", ColumnType::integer}, {"at", ColumnType::time},

@@ -171,6 +171,14 @@ expect_status 0
 run svcmgr db check -q
 expect_status 0
 
+begin "audit log names a part by its SKU"
+run svcmgr audit log --entity part:00123 --format tsv
+expect_status 0
+expect_eq "$(cut -f4,5,6 "$T/out" | sort -u | head -2 | tr '\t\n' ', ')" "adjust,part,1 consume,part,1 "
+run svcmgr audit log --entity part:NOPE --format tsv
+expect_status 0
+expect_out ""
+
 begin "a part changed behind svcmgr's back is caught"
 sql "UPDATE part SET on_hand = on_hand + 5 WHERE sku = '00123'"
 run svcmgr audit verify
