@@ -22,7 +22,7 @@ void add_log(CLI::App& audit, Context& ctx) {
     auto* cmd = audit.add_subcommand("log", "List audit records, oldest first");
     cmd->add_option("--entity", args->entity,
                     "Only this entity: ticket:42, customer:7, "
-                    "setting:hourly_cost");
+                    "part:SKU, setting:hourly_cost");
     cmd->add_option("--actor", args->actor, "Only changes by this actor");
     cmd->add_option("--action", args->action, "Only this action (create, update, close, ...)");
     cmd->add_option("--since", args->since, "Only changes at or after this time (2026-11-01, 7d)");
