@@ -5,7 +5,6 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
-#include "inventory_sql.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
@@ -47,15 +46,35 @@ struct Balance {
     std::int64_t order_qty = 0;
 };
 
+// Sums per part of a query returning (part_id, n).
+std::map<std::int64_t, std::int64_t> per_part(Database& db, std::string_view sql) {
+    std::map<std::int64_t, std::int64_t> sums;
+    Statement st(db, sql);
+    while (st.step()) {
+        sums[st.int64(0)] = st.int64(1);
+    }
+    return sums;
+}
+
 std::vector<PartFacts> load_parts(Database& db) {
     const std::int64_t default_rate = setting_percent(db, "holding_rate");
-    Statement st(db, fmt::format("SELECT p.id, p.sku, p.name, p.on_hand, p.unit_cost, "
-                                 "p.reorder_point, p.order_rule, p.reorder_qty, p.max_qty, "
-                                 "p.min_order, p.pack_size, p.lead_time_days, p.holding_rate, "
-                                 "{}, {}, "
-                                 "(SELECT min(at) FROM stock_move m WHERE m.part_id = p.id) "
-                                 "FROM part p ORDER BY p.sku",
-                                 k_reserved_sql, k_on_order_sql));
+    // Reservations and open orders are few: two grouped queries cost less than two correlated
+    // subqueries per part (the same sums as k_reserved_sql and k_on_order_sql).
+    const auto reserved = per_part(
+        db, "SELECT r.part_id, sum(r.qty) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
+            "WHERE r.state = 'reserved' AND t.status NOT IN ('resolved', 'closed') "
+            "GROUP BY r.part_id");
+    const auto on_order = per_part(db, "SELECT part_id, sum(qty - received_qty) FROM stock_order "
+                                       "WHERE received_qty < qty GROUP BY part_id");
+    const auto sum_for = [](const std::map<std::int64_t, std::int64_t>& sums, std::int64_t id) {
+        const auto it = sums.find(id);
+        return it == sums.end() ? std::int64_t{0} : it->second;
+    };
+    Statement st(db, "SELECT p.id, p.sku, p.name, p.on_hand, p.unit_cost, p.reorder_point, "
+                     "p.order_rule, p.reorder_qty, p.max_qty, p.min_order, p.pack_size, "
+                     "p.lead_time_days, p.holding_rate, "
+                     "(SELECT min(at) FROM stock_move m WHERE m.part_id = p.id) "
+                     "FROM part p ORDER BY p.sku");
     std::vector<PartFacts> parts;
     while (st.step()) {
         PartFacts p;
@@ -72,9 +91,9 @@ std::vector<PartFacts> load_parts(Database& db) {
         p.pack_size = st.optional_int64(10);
         p.lead_time_days = st.int64(11);
         p.holding_rate = st.optional_int64(12).value_or(default_rate);
-        p.reserved = st.int64(13);
-        p.on_order = st.int64(14);
-        p.first_move_at = st.optional_int64(15);
+        p.reserved = sum_for(reserved, p.id);
+        p.on_order = sum_for(on_order, p.id);
+        p.first_move_at = st.optional_int64(13);
         parts.push_back(std::move(p));
     }
     return parts;
@@ -156,25 +175,21 @@ Balance balance_of(const PartFacts& p, const std::vector<std::int64_t>& starts,
         const auto it = std::upper_bound(starts.begin(), starts.end(), *p.first_move_at);
         days = std::max<std::int64_t>(1, window - (it - starts.begin() - 1));
     }
-    const auto found = usage.find(p.id);
-    std::vector<double> figures;
-    for (std::int64_t d = window - days; d < window; ++d) {
-        figures.push_back(found == usage.end()
-                              ? 0.0
-                              : static_cast<double>(found->second[static_cast<std::size_t>(d)]));
-    }
-    double sum = 0;
-    for (const double f : figures) {
-        sum += f;
-    }
-    const auto used = static_cast<std::int64_t>(sum); // whole units: exact in a double
-    b.usage = sum / static_cast<double>(figures.size());
-    if (figures.size() > 1) {
-        double squares = 0;
-        for (const double f : figures) {
-            squares += (f - b.usage) * (f - b.usage);
+    // Sums of the daily figures and of their squares, in integers: the sample variance is
+    // (N·Σx² − (Σx)²) / (N·(N − 1)) with an exact numerator. Days without use add nothing.
+    std::int64_t used = 0;
+    std::int64_t squares = 0;
+    if (const auto found = usage.find(p.id); found != usage.end()) {
+        for (std::int64_t d = window - days; d < window; ++d) {
+            const std::int64_t x = found->second[static_cast<std::size_t>(d)];
+            used += x;
+            squares += x * x;
         }
-        b.sigma = std::sqrt(squares / static_cast<double>(figures.size() - 1));
+    }
+    b.usage = static_cast<double>(used) / static_cast<double>(days);
+    if (days > 1) {
+        b.sigma = std::sqrt(static_cast<double>(days * squares - used * used) /
+                            static_cast<double>(days * (days - 1)));
     }
     const auto lead = static_cast<double>(p.lead_time_days);
     b.safety_stock = z * b.sigma * std::sqrt(lead);
