@@ -160,7 +160,7 @@ svcmgr ticket start 2 >/dev/null
 run svcmgr audit verify --expect-head "$head"
 expect_status 0
 drop_triggers
-sql "DELETE FROM audit WHERE seq >= 7; UPDATE ticket SET status = 'new' WHERE id = 2"
+sql "DELETE FROM audit WHERE seq >= 7; UPDATE ticket SET status = 'new', updated_at = created_at WHERE id = 2"
 sql "DELETE FROM setting"
 run svcmgr audit verify
 expect_status 0

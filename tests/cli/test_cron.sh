@@ -3,11 +3,11 @@
 # XDG variables or --db svcmgr exits 78 with a message and writes nothing.
 . "$(dirname "$0")/lib.sh"
 
-faketime '2026-01-15 10:00:00' "$SVCMGR" ticket add "Invoice charged twice" \
+faketime -f '2026-01-15 10:00:00' "$SVCMGR" ticket add "Invoice charged twice" \
     --customer "Åsa Öberg" --email asa@example.se --category billing >/dev/null
-faketime '2026-01-15 11:30:00' "$SVCMGR" ticket add "=SUM(A1) in title" --customer "Jüri Tamm" \
+faketime -f '2026-01-15 11:30:00' "$SVCMGR" ticket add "=SUM(A1) in title" --customer "Jüri Tamm" \
     --description $'two\tcells\nand lines' >/dev/null
-faketime '2026-01-16 09:00:00' "$SVCMGR" ticket comment 1 --reply -m "Refund sent" >/dev/null
+faketime -f '2026-01-16 09:00:00' "$SVCMGR" ticket comment 1 --reply -m "Refund sent" >/dev/null
 
 begin "the sample tickets exist"
 expect_eq "$(sql 'SELECT count(*) FROM ticket')" "2" "tickets"

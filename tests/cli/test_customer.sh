@@ -2,7 +2,7 @@
 # svcmgr customer list and customer show: who contacts us, and how often they have to come back.
 . "$(dirname "$0")/lib.sh"
 
-at() { faketime "$1" "$SVCMGR" "${@:2}" >/dev/null || echo "setup failed: $*" >&2; }
+at() { faketime -f "$1" "$SVCMGR" "${@:2}" >/dev/null || echo "setup failed: $*" >&2; }
 
 # Åsa: three tickets, the second 10 days after the first, the third 40 days after the second.
 at '2026-01-01 09:00:00' ticket add "Invoice charged twice" --customer "Åsa Öberg" --email asa@example.se

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export TZ=Europe/Stockholm
-at() { faketime "$1" "$SVCMGR" "${@:2}" >/dev/null || echo "setup failed: $*" >&2; }
+at() { faketime -f "$1" "$SVCMGR" "${@:2}" >/dev/null || echo "setup failed: $*" >&2; }
 
 at '2026-11-22 12:53:03' config set hourly_cost 60
 at '2026-11-22 12:53:03' ticket add $'Tab\there, back\\slash' --customer "Åsa Öberg" \

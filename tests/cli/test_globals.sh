@@ -3,7 +3,7 @@
 # audit trail, colour only on a terminal.
 . "$(dirname "$0")/lib.sh"
 
-faketime '2026-11-22 11:53:03' "$SVCMGR" ticket add "Invoice charged twice" \
+faketime -f '2026-11-22 11:53:03' "$SVCMGR" ticket add "Invoice charged twice" \
     --customer "Åsa Öberg" --email asa@example.se >/dev/null
 tsv_row=$(printf '1\tnew\tÅsa Öberg')
 

@@ -190,7 +190,7 @@ expect_out "part 00123 has on_hand $(sql "SELECT on_hand FROM part WHERE sku = '
 
 begin "reorder and value from the command line; bad windows and service levels exit 2"
 rm -f "$DB" "$DB-wal" "$DB-shm"
-at() { faketime "$1" "$SVCMGR" "${@:2}"; }
+at() { faketime -f "$1" "$SVCMGR" "${@:2}"; }
 at "2026-11-01 09:00:00" ticket add "Repairs" --customer "Agus Pratama" >/dev/null
 at "2026-11-01 09:00:00" inventory add R1 --name Roller --lead-time 4d --reorder-qty 30 >/dev/null
 at "2026-11-01 09:00:00" inventory receive R1 12 --unit-cost 10 >/dev/null

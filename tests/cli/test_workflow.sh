@@ -3,7 +3,7 @@
 # lifecycle verb, ids from stdin, and that a refused command writes nothing.
 . "$(dirname "$0")/lib.sh"
 
-at() { faketime "$1" "$SVCMGR" "${@:2}"; }
+at() { faketime -f "$1" "$SVCMGR" "${@:2}"; }
 counts() { sql "SELECT (SELECT count(*) FROM ticket) || ' ' || (SELECT count(*) FROM ticket_event) || ' ' || (SELECT count(*) FROM audit)"; }
 
 begin "ticket add prints only the id and matches customers by email, then by name"
