@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Reliability under crashes (issue 8): svcmgr killed with SIGKILL at a random moment of a write
+# leaves a sound database, and the killed command either happened completely or not at all.
+#
+# Each round starts one write, kills it after a random delay (0 to about its usual run time), and
+# checks the database. Rounds continue until at least MIN_KILLS commands were really killed
+# (status 137): a round whose command finished first is still checked, but does not count.
+# RELIABILITY_SEED reproduces a run; the seed is printed.
+#
+# On tmpfs when there is one: SIGKILL ends a process, not the machine, so fsync is not under
+# test here, and tmpfs keeps the suite fast.
+[ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
+. "$(dirname "$0")/lib.sh"
+
+MIN_KILLS=${RELIABILITY_KILLS:-30}
+MAX_ROUNDS=$((MIN_KILLS * 4))
+seed=${RELIABILITY_SEED:-$(($(date +%s) % 32768))}
+RANDOM=$seed
+echo "crash: RELIABILITY_SEED=$seed" >&2
+
+have_inventory=0
+"$SVCMGR" inventory --help >/dev/null 2>&1 && have_inventory=1
+
+# kill_after MAX_US CMD...: runs CMD, kills it with SIGKILL after 0..MAX_US microseconds, and
+# sets $rc to its status (137 when the kill landed). A python timer, since sleep(1) alone takes
+# about as long as a small svcmgr command. Standard input comes from $T/in.
+kill_after() {
+    local delay=$((RANDOM * 32768 + RANDOM))
+    delay=$((delay % ($1 + 1)))
+    shift
+    python3 - "$T" "$delay" "$@" <<'PY'
+import signal, subprocess, sys, time
+t, delay, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+with open(t + "/in") as i, open(t + "/out", "w") as o, open(t + "/err", "w") as e:
+    child = subprocess.Popen(argv, stdin=i, stdout=o, stderr=e)
+    time.sleep(delay / 1e6)
+    child.send_signal(signal.SIGKILL)
+    status = child.wait()
+sys.exit(128 - status if status < 0 else status)
+PY
+    rc=$?
+}
+
+# The database is sound: SQLite's own checks, the audit chain and svcmgr's invariants.
+check_sound() {
+    expect_eq "$(sql 'PRAGMA integrity_check')" "ok" "integrity_check"
+    expect_eq "$(sql 'PRAGMA foreign_key_check')" "" "foreign_key_check"
+    local e
+    e=$("$SVCMGR" audit verify -q 2>&1) || fail "audit verify: $e"
+    e=$("$SVCMGR" db check -q 2>&1) || fail "db check: $e"
+    if [ "$have_inventory" -eq 1 ]; then
+        expect_eq "$(sql 'SELECT count(*) FROM part p WHERE on_hand <>
+            (SELECT coalesce(sum(qty), 0) FROM stock_move m WHERE m.part_id = p.id)')" "0" \
+            "parts whose on_hand differs from the ledger"
+    fi
+}
+
+# one_of ACTUAL WHAT ALLOWED...: ACTUAL is one of the allowed values.
+one_of() {
+    local actual="$1" what="$2" a
+    shift 2
+    for a in "$@"; do [ "$actual" = "$a" ] && return 0; done
+    fail "$what was '$actual', expected one of: $*"
+}
+
+# all_or_nothing ACTUAL FULL NONE WHAT: after exit 0 ACTUAL is FULL; after a kill FULL or NONE.
+all_or_nothing() {
+    if [ "$rc" -eq 0 ]; then
+        expect_eq "$1" "$2" "$4 after success"
+    else
+        one_of "$1" "$4 after status $rc" "$3" "$2"
+    fi
+}
+
+# per_ticket_all_or_nothing IDS SQL_DONE SQL_HALF: verbs over several ids change each ticket in
+# its own transaction (svcmgr-ticket(1)), in order. So each ticket is wholly changed (SQL_DONE
+# true) or wholly untouched (SQL_HALF false too), the changed ones come first, and exit 0 means
+# all of them. SQL_DONE and SQL_HALF are conditions on the ticket t.
+per_ticket_all_or_nothing() {
+    local in_list="${1% }"
+    in_list=${in_list// /,}
+    local flags
+    flags=$(sql "SELECT group_concat(CASE WHEN $2 THEN 'Y' WHEN $3 THEN 'h' ELSE 'n' END, '')
+        FROM (SELECT * FROM ticket t WHERE t.id IN ($in_list) ORDER BY t.id) t")
+    [[ "$flags" =~ ^Y*n*$ ]] || fail "per ticket (Y done, n untouched, h half done): $flags"
+    if [ "$rc" -eq 0 ]; then
+        [[ "$flags" =~ ^Y*$ ]] || fail "exit 0 but not every ticket changed: $flags"
+    fi
+}
+
+: >"$T/in"
+"$SVCMGR" ticket list >/dev/null
+if [ "$have_inventory" -eq 1 ]; then
+    "$SVCMGR" inventory add SCREEN --name 'Näyttö 15"' --unit-cost 10.00 >/dev/null
+    "$SVCMGR" inventory receive SCREEN 100000 --unit-cost 10.00 >/dev/null
+fi
+
+# make_batch N: creates N tickets for customer "Batch" and prints their ids on one line.
+make_batch() {
+    local i
+    for i in $(seq 1 "$1"); do "$SVCMGR" ticket add "Batch ticket $i" --customer "Batch"; done | tr '\n' ' '
+}
+
+# Round kinds. Each one sets up, kills, and checks that the command was all or nothing.
+round_add() { # a new ticket with a new customer: customer, ticket, events and audit rows together
+    local r="$1" audit0 events0
+    audit0=$(sql 'SELECT count(*) FROM audit')
+    events0=$(sql 'SELECT count(*) FROM ticket_event')
+    kill_after 4000 "$SVCMGR" ticket add "Crash $r" --customer "Crash customer $r" \
+        --description "Round $r: $(printf 'ä%.0s' $(seq 1 200))"
+    local state
+    state=$(sql "SELECT (SELECT count(*) FROM ticket WHERE title = 'Crash $r') || '/' ||
+        (SELECT count(*) FROM customer WHERE name = 'Crash customer $r') || '/' ||
+        ((SELECT count(*) FROM ticket_event) - $events0) || '/' ||
+        ((SELECT count(*) FROM audit) - $audit0)")
+    all_or_nothing "$state" "1/1/1/2" "0/0/0/0" "tickets/customers/events/audit rows"
+    if [ "$rc" -eq 0 ]; then
+        expect_eq "$(cat "$T/out")" "$(sql "SELECT id FROM ticket WHERE title = 'Crash $r'")" "printed id"
+    fi
+}
+
+# Conditions on ticket t: its status event and its audit record for ACTION exist.
+has_event() { echo "EXISTS (SELECT 1 FROM ticket_event e WHERE e.ticket_id = t.id AND e.kind = 'status' AND e.new_value = '$1')"; }
+has_audit() { echo "EXISTS (SELECT 1 FROM audit a WHERE a.entity = 'ticket' AND a.entity_id = CAST(t.id AS TEXT) AND a.action = '$1')"; }
+
+round_start() { # one command starting 40 tickets, each in its own transaction
+    local ids
+    ids=$(make_batch 40)
+    # shellcheck disable=SC2086
+    kill_after 12000 "$SVCMGR" ticket start $ids
+    per_ticket_all_or_nothing "$ids" \
+        "t.status = 'in_progress' AND $(has_event in_progress) AND $(has_audit start)" \
+        "t.status = 'in_progress' OR $(has_event in_progress) OR $(has_audit start)"
+}
+
+round_close() { # one command closing 40 resolved tickets, ids from standard input
+    local ids
+    ids=$(make_batch 40)
+    # shellcheck disable=SC2086
+    "$SVCMGR" ticket resolve $ids --cause hardware
+    # shellcheck disable=SC2086
+    printf '%s\n' $ids >"$T/in"
+    kill_after 12000 "$SVCMGR" ticket close - --satisfaction 5
+    : >"$T/in"
+    per_ticket_all_or_nothing "$ids" \
+        "t.status = 'closed' AND t.satisfaction = 5 AND t.closed_at IS NOT NULL
+         AND $(has_event closed) AND $(has_audit close)" \
+        "t.status = 'closed' OR t.satisfaction IS NOT NULL OR t.closed_at IS NOT NULL
+         OR $(has_event closed) OR $(has_audit close)"
+}
+
+round_setting() {
+    local r="$1" before
+    before=$(sql "SELECT count(*) FROM audit WHERE entity = 'setting'")
+    kill_after 3500 "$SVCMGR" config set hourly_cost "$r.50"
+    local state
+    state=$(sql "SELECT (SELECT count(*) FROM setting WHERE key = 'hourly_cost' AND value LIKE '$r.5%')
+        || '/' || ((SELECT count(*) FROM audit WHERE entity = 'setting') - $before)")
+    all_or_nothing "$state" "1/1" "0/0" "setting/audit rows"
+}
+
+round_consume() { # a stock move: on_hand, the ledger and the audit trail together
+    local id before
+    id=$("$SVCMGR" ticket add "Needs a screen" --customer "Batch")
+    "$SVCMGR" ticket start "$id"
+    before=$(sql "SELECT on_hand || ',' || (SELECT count(*) FROM stock_move) || ',' ||
+        (SELECT count(*) FROM audit) FROM part WHERE sku = 'SCREEN'")
+    kill_after 4000 "$SVCMGR" inventory consume SCREEN 3 --ticket "$id"
+    local on_hand0=${before%%,*} rest=${before#*,}
+    local moves0=${rest%%,*} audit0=${rest#*,} state
+    state=$(sql "SELECT ($on_hand0 - on_hand) || '/' || ((SELECT count(*) FROM stock_move) - $moves0)
+        || '/' || ((SELECT count(*) FROM audit) - $audit0) FROM part WHERE sku = 'SCREEN'")
+    all_or_nothing "$state" "3/1/1" "0/0/0" "stock drop/moves/audit rows"
+}
+
+round_new_database() { # the first command on a new database: a kill may leave a zero-byte file
+    local r="$1" db="$T/fresh.$1.db"
+    kill_after 4500 "$SVCMGR" --db "$db" ticket add "First $r" --customer "Ni Luh"
+    local first=$rc
+    if [ -e "$db" ]; then
+        run svcmgr --db "$db" ticket list --format tsv --columns title
+        expect_status 0
+        if [ "$first" -eq 0 ]; then expect_out "First $r"; else one_of "$(out)" "titles" "" "First $r"; fi
+        run svcmgr --db "$db" ticket add "Second $r" --customer "Ni Luh"
+        expect_status 0
+        run svcmgr --db "$db" audit verify -q
+        expect_status 0
+        expect_eq "$(sqlite3 "$db" 'PRAGMA integrity_check')" "ok" "integrity_check of $db"
+    else
+        [ "$first" -ne 0 ] || fail "exit 0 without a database"
+    fi
+    rc=$first
+}
+
+kinds=(add start close setting new_database)
+[ "$have_inventory" -eq 1 ] && kinds+=(consume)
+
+kills=0
+rounds=0
+declare -A kinds_killed=()
+while [ "$kills" -lt "$MIN_KILLS" ] && [ "$rounds" -lt "$MAX_ROUNDS" ]; do
+    rounds=$((rounds + 1))
+    kind=${kinds[$((rounds % ${#kinds[@]}))]}
+    begin "round $rounds: kill -9 during $kind leaves a sound database and an all-or-nothing write"
+    "round_$kind" "$rounds"
+    case "$rc" in
+    137) kills=$((kills + 1)) && kinds_killed[$kind]=$((${kinds_killed[$kind]:-0} + 1)) ;;
+    0) ;;
+    *) fail "the command exited $rc: $(head -c 300 "$T/err")" ;;
+    esac
+    check_sound
+done
+
+begin "at least $MIN_KILLS commands were killed while running"
+echo "crash: $kills kills in $rounds rounds (by kind: $(for k in "${!kinds_killed[@]}"; do printf '%s=%s ' "$k" "${kinds_killed[$k]}"; done))" >&2
+[ "$kills" -ge "$MIN_KILLS" ] || fail "only $kills of $rounds rounds killed the command"
+
+begin "after all the kills the database still takes writes and verifies"
+run svcmgr ticket add "After the crashes" --customer "Åsa Öberg"
+expect_status 0
+run svcmgr audit verify
+expect_status 0
+run svcmgr db check
+expect_status 0
+expect_out "ok"
+
+finish
