@@ -222,13 +222,15 @@ SqlCondition compile_ticket_filter(const std::vector<std::string>& terms,
     for (const std::string& term : terms) {
         const auto colon = term.find(':');
         if (colon == std::string::npos) {
-            if (trim(term).empty()) {
+            // A free word: literal, case-insensitive substring of the title or description.
+            // Surrounding spaces come from quoting in scripts, not from the user's intent.
+            const std::string_view word = trim(term);
+            if (word.empty()) {
                 continue;
             }
-            // A free word: literal, case-insensitive substring of the title or description.
             c.add(fmt::format(
                 "instr(svc_fold(t.title || char(10) || coalesce(t.description, '')), {}) > 0",
-                c.param(fold_case(term))));
+                c.param(fold_case(word))));
             continue;
         }
         const std::string_view name = std::string_view(term).substr(0, colon);

@@ -14,6 +14,10 @@ namespace svcmgr {
 
 namespace {
 
+// One comment records at most a year of work: more is a typo, and the bound keeps the sum (and
+// minutes x hourly cost) far from integer overflow.
+constexpr std::int64_t k_max_comment_minutes = 525'600;
+
 // Empty text is NULL: svcmgr never stores ''.
 std::optional<std::string> non_empty(const std::optional<std::string>& s) {
     if (!s || trim(*s).empty()) {
@@ -111,6 +115,20 @@ std::int64_t customer_for(Database& db, const NewTicket& t, const Stamp& stamp) 
     return id;
 }
 
+// A stored field as the history shows it: preventable as yes/no, numbers in decimal.
+std::optional<std::string> shown_value(std::string_view field, const Json& v) {
+    if (v.is_null()) {
+        return std::nullopt;
+    }
+    if (v.is_string()) {
+        return v.get<std::string>();
+    }
+    if (field == "preventable") {
+        return std::string(v.get<std::int64_t>() != 0 ? "yes" : "no");
+    }
+    return v.dump();
+}
+
 // Moves a ticket by a lifecycle verb, refusing what the table forbids; `also` sets further
 // columns (name, value) in the same statement.
 void apply_verb(Database& db, std::int64_t id, Verb verb, const Stamp& stamp,
@@ -127,13 +145,16 @@ void apply_verb(Database& db, std::int64_t id, Verb verb, const Stamp& stamp,
     }
     const Json before = ticket_state(db, id);
     set_status(db, id, from, *to, stamp);
+    for (Event e : events) {
+        if (e.field && !e.old_value) {
+            e.old_value = shown_value(*e.field, before[*e.field]);
+        }
+        add_event(db, id, stamp, e);
+    }
     for (const auto& [column, value] : also) {
         // Column names come from this file only.
         Statement st(db, fmt::format("UPDATE ticket SET {} = $2 WHERE id = $1", column));
         st.bind(1, id).bind(2, value).run();
-    }
-    for (const Event& e : events) {
-        add_event(db, id, stamp, e);
     }
     append_audit(db, stamp, std::string(to_string(verb)).substr(0, to_string(verb).find(' ')),
                  "ticket", std::to_string(id), before, ticket_state(db, id));
@@ -253,6 +274,11 @@ void comment_ticket(Database& db, std::int64_t id, const Comment& comment, const
     if (trim(comment.body).empty()) {
         throw Error(ErrorKind::usage, "the message may not be empty");
     }
+    if (comment.minutes < 0 || comment.minutes > k_max_comment_minutes) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("invalid minutes {}: expected 0 to {} (a year) per comment",
+                                comment.minutes, k_max_comment_minutes));
+    }
     require_valid_text("message", comment.body);
     WriteTransaction tx(db);
     const Status status = load_status(db, id);
@@ -291,6 +317,14 @@ void resolve_ticket(Database& db, std::int64_t id, const Resolution& resolution,
     const auto cause = non_empty(resolution.cause);
     if (cause) {
         require_valid_text("cause", *cause);
+        // A code, so that `cause:CODE` needs no quoting; "none" is how the filter says NULL.
+        const bool spaced = std::any_of(cause->begin(), cause->end(), [](char ch) {
+            return static_cast<unsigned char>(ch) <= ' ' || ch == 0x7f;
+        });
+        if (spaced || *cause == "none") {
+            throw Error(ErrorKind::usage, fmt::format("invalid cause '{}'", *cause),
+                        "a cause is a code without spaces, such as billing-double-charge");
+        }
     }
     std::vector<std::pair<std::string_view, Value>> also = {{"resolved_at", stamp.now}};
     std::vector<Event> events;
