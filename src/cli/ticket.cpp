@@ -4,6 +4,8 @@
 
 #include <svcmgr/error.hpp>
 #include <svcmgr/inventory.hpp>
+#include <svcmgr/parse.hpp>
+#include <svcmgr/text.hpp>
 #include <svcmgr/ticket.hpp>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +22,34 @@ Priority priority_option(const std::string& value) {
                     "priorities: low, normal, high, urgent");
     }
     return *p;
+}
+
+// Text from an option, or from standard input for "-". Text read from stdin that is not UTF-8
+// (or, when `required`, is empty) is bad input data (65), not a bad argument.
+std::string text_option(const std::string& value, std::string_view what, bool required) {
+    std::string text = text_or_stdin(value);
+    if (value == "-") {
+        if (!is_valid_utf8(text)) {
+            throw Error(ErrorKind::bad_data,
+                        fmt::format("the {} read from standard input is not valid UTF-8", what));
+        }
+        if (required && trim(text).empty()) {
+            throw Error(ErrorKind::bad_data,
+                        fmt::format("the {} read from standard input is empty", what));
+        }
+    }
+    return text;
+}
+
+// A customer's rating: 1 to 5, parsed strictly (no 010, 1e3 or a value that wraps).
+int satisfaction_option(const std::string& value) {
+    const auto n = parse_count(value);
+    if (!n || *n < 1 || *n > 5) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("invalid value '{}' for --satisfaction: expected 1 to 5", value),
+                    "pass --no-response when the customer did not rate");
+    }
+    return static_cast<int>(*n);
 }
 
 std::optional<std::string> given(const CLI::Option* option, const std::string& value) {
@@ -45,18 +75,18 @@ void add_add(CLI::App& ticket, Context& ctx) {
     cmd->footer("Example:\n  svcmgr ticket add 'Invoice charged twice' --customer 'Åsa Öberg' "
                 "--email asa@example.se --category billing --channel phone");
     cmd->callback(action(ctx, [=, &ctx] {
-        NewTicket t{.title = args->title,
-                    .customer = args->customer,
-                    .email = given(email, args->email),
-                    .ref = given(ref, args->ref),
-                    .category = given(category, args->category),
-                    .channel = given(channel, args->channel),
-                    .priority =
-                        priority->count() > 0 ? priority_option(args->priority) : Priority::normal,
-                    .assignee = given(assignee, args->assignee),
-                    .description = description->count() > 0
-                                       ? std::optional(text_or_stdin(args->description))
-                                       : std::nullopt};
+        NewTicket t{
+            .title = args->title,
+            .customer = args->customer,
+            .email = given(email, args->email),
+            .ref = given(ref, args->ref),
+            .category = given(category, args->category),
+            .channel = given(channel, args->channel),
+            .priority = priority->count() > 0 ? priority_option(args->priority) : Priority::normal,
+            .assignee = given(assignee, args->assignee),
+            .description = description->count() > 0
+                               ? std::optional(text_option(args->description, "description", false))
+                               : std::nullopt};
         const std::int64_t id = add_ticket(ctx.db(), t, ctx.stamp());
         fmt::print("{}\n", id);
         return 0;
@@ -75,14 +105,16 @@ void add_list(CLI::App& ticket, Context& ctx) {
                     "Sort key (id, created, updated, priority, status, "
                     "customer, assignee, title, ref); - reverses");
     auto* limit = cmd->add_option("--limit", args->limit, "At most this many tickets");
-    cmd->add_option("--columns", args->columns, "Comma-separated machine columns to show");
+    auto* columns =
+        cmd->add_option("--columns", args->columns, "Comma-separated machine columns to show");
     cmd->footer("Example:\n  svcmgr ticket list status:active priority.min:high --sort -created");
     cmd->callback(action(ctx, [=, &ctx] {
         TicketQuery query{.terms = args->terms, .sort = args->sort};
         if (limit->count() > 0) {
             query.limit = parse_count_option("--limit", args->limit);
         }
-        if (!args->columns.empty()) {
+        if (columns->count() > 0) {
+            // An empty name (from "" or "id,,title") is refused as an unknown column.
             query.columns = CLI::detail::split(args->columns, ',');
         }
         ctx.print(list_tickets(ctx.db(), query, ctx.now(), ctx.tz()));
@@ -172,7 +204,7 @@ void add_comment(CLI::App& ticket, Context& ctx) {
     cmd->callback(action(ctx, [=, &ctx] {
         const auto ids = ctx.ids({args->id}, "ticket");
         Comment comment{
-            .body = text_or_stdin(args->message),
+            .body = text_option(args->message, "message", true),
             .kind = args->reply     ? CommentKind::reply
                     : args->inbound ? CommentKind::inbound
                                     : CommentKind::note,
@@ -183,14 +215,19 @@ void add_comment(CLI::App& ticket, Context& ctx) {
 }
 
 // A lifecycle verb over several ids.
+// `check` validates the verb's options once, before any id is read or ticket touched.
 CLI::App* add_verb(CLI::App& ticket, Context& ctx, const char* name, const char* help,
                    const char* example, std::shared_ptr<std::vector<std::string>> ids,
-                   std::function<void(std::int64_t)> apply) {
+                   std::function<void(std::int64_t)> apply, std::function<void()> check = {}) {
     auto* cmd = ticket.add_subcommand(name, help);
     cmd->add_option("id", *ids, "Ticket ids; - reads them from standard input")->required();
     cmd->footer(fmt::format("Example:\n  {}", example));
-    cmd->callback(action(
-        ctx, [ids, apply, &ctx] { return ctx.for_each_id(ctx.ids(*ids, "ticket"), apply); }));
+    cmd->callback(action(ctx, [ids, apply, check, &ctx] {
+        if (check) {
+            check();
+        }
+        return ctx.for_each_id(ctx.ids(*ids, "ticket"), apply);
+    }));
     return cmd;
 }
 
@@ -240,24 +277,31 @@ void add_lifecycle(CLI::App& ticket, Context& ctx) {
     struct Close {
         std::string satisfaction;
         bool no_response = false;
+        const CLI::Option* rating = nullptr;
+        bool given() const { return rating != nullptr && rating->count() > 0; }
     };
     auto close_args = std::make_shared<Close>();
     auto* close = add_verb(
         ticket, ctx, "close", "Close resolved tickets with the customer's rating",
         "svcmgr ticket close 42 --satisfaction 5", std::make_shared<std::vector<std::string>>(),
         [&ctx, close_args](std::int64_t id) {
-            Satisfaction rating;
-            if (!close_args->no_response && close_args->satisfaction.empty()) {
+            const Satisfaction rating =
+                close_args->no_response
+                    ? Satisfaction{}
+                    : Satisfaction{satisfaction_option(close_args->satisfaction)};
+            close_ticket(ctx.db(), id, rating, ctx.stamp());
+        },
+        [close_args] {
+            if (!close_args->no_response && !close_args->given()) {
                 throw Error(ErrorKind::usage, "close needs --satisfaction 1-5 or --no-response");
             }
             if (!close_args->no_response) {
-                rating = static_cast<int>(
-                    parse_count_option("--satisfaction", close_args->satisfaction));
+                satisfaction_option(close_args->satisfaction);
             }
-            close_ticket(ctx.db(), id, rating, ctx.stamp());
         });
     auto* rating = close->add_option("--satisfaction", close_args->satisfaction,
                                      "The customer's rating, 1 to 5");
+    close_args->rating = rating;
     auto* none =
         close->add_flag("--no-response", close_args->no_response, "The customer did not rate");
     rating->excludes(none);
