@@ -183,7 +183,7 @@ std::vector<std::int64_t> Context::ids(const std::vector<std::string>& args,
             if (!id || *id == 0) {
                 throw Error(ErrorKind::bad_data,
                             fmt::format("invalid {} id '{}' on line {} of standard input", what,
-                                        line, number));
+                                        id_text, number));
             }
             result.push_back(*id);
         }
