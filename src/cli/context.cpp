@@ -224,10 +224,13 @@ std::string text_or_stdin(const std::string& value) {
 
 void print_error(const std::string& message, const std::string& hint) {
     std::fflush(stdout);
-    fmt::print(stderr, "svcmgr: error: {}\n", message);
+    // stdio, not fmt::print, which throws when stderr itself cannot be written (a full disk):
+    // the exit status must still say what went wrong.
+    std::string text = fmt::format("svcmgr: error: {}\n", message);
     if (!hint.empty()) {
-        fmt::print(stderr, "hint: {}\n", hint);
+        text += fmt::format("hint: {}\n", hint);
     }
+    std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
 std::int64_t parse_count_option(std::string_view option, const std::string& value) {

@@ -225,17 +225,12 @@ expect_err_contains "svcmgr: error: "
 # not a database.
 expect_eq "$(ls "$T"/fifo.db*)" "$T/fifo.db" "files"
 
-# Known bug, left out until fixed (run with SVCMGR_TEST_KNOWN_BUGS=1 to see it): when stderr
-# itself is full, print_error's fmt::print throws std::system_error from inside main's error
-# handler and svcmgr aborts with SIGABRT (status 134) instead of exiting with its status.
-if [ -n "${SVCMGR_TEST_KNOWN_BUGS:-}" ]; then
-    begin "an error message to a full stderr still exits with the documented status"
-    "$SVCMGR" frobnicate 2>/dev/full
-    rc=$?
-    expect_status 2
-    "$SVCMGR" ticket list --format csv >/dev/full 2>/dev/full
-    rc=$?
-    expect_status 74
-fi
+begin "an error message to a full stderr still exits with the documented status"
+"$SVCMGR" frobnicate 2>/dev/full
+rc=$?
+expect_status 2
+"$SVCMGR" ticket list --format csv >/dev/full 2>/dev/full
+rc=$?
+expect_status 74
 
 finish
