@@ -119,6 +119,7 @@ int run(int argc, char** argv) {
     add_ticket_command(app, ctx);
     add_customer_command(app, ctx);
     add_inventory_command(app, ctx);
+    add_report_command(app, ctx);
     add_config_command(app, ctx);
     add_audit_command(app, ctx);
     add_db_command(app, ctx);

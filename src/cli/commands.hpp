@@ -22,6 +22,7 @@ void add_completion_command(CLI::App& app, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);
 void add_db_command(CLI::App& app, Context& ctx);
 void add_inventory_command(CLI::App& app, Context& ctx);
+void add_report_command(CLI::App& app, Context& ctx);
 
 // The error for an argument the parser did not expect: an unknown command, verb or option
 // (with "did you mean") or a stray argument. Call after CLI::ExtrasError (completion.cpp).

@@ -15,7 +15,7 @@ namespace {
 
 // Each migration is applied once, in order, in its own transaction; PRAGMA user_version counts
 // them. Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 2> k_migrations = {
+constexpr std::array<std::string_view, 3> k_migrations = {
     // 1: customers, tickets, their history, settings and the audit trail.
     R"sql(
 CREATE TABLE setting (
@@ -147,6 +147,10 @@ CREATE TABLE ticket_part (
 );
 CREATE INDEX ticket_part_part ON ticket_part (part_id, state);
 CREATE INDEX ticket_part_ticket ON ticket_part (ticket_id);
+)sql",
+    // 3: reports find the tickets that changed in a period by the time of their events.
+    R"sql(
+CREATE INDEX ticket_event_at ON ticket_event (at);
 )sql",
 };
 
