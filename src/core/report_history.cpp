@@ -37,14 +37,20 @@ constexpr std::string_view k_active_list =
     "('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts')";
 
 // The ids a period's report must look at: tickets with an event or a stock move since $1, and
-// the active tickets created or moved in [$3, $1) (an empty range when $3 = $1).
+// the active tickets whose clock may fall due in the period without an event in it: created
+// less than their first-response target before $1, or running and created or moved less than
+// their resolution target before it ($4..$7 and $8..$11: the targets of low, normal, high and
+// urgent; $3 the earliest of those instants, $1 when none).
 std::string candidates_cte() {
     return fmt::format(
         "WITH c(id) AS (SELECT ticket_id FROM ticket_event WHERE at >= $1 "
         "UNION SELECT ticket_id FROM stock_move WHERE at >= $1 AND ticket_id IS NOT NULL "
         "UNION SELECT e.ticket_id FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id "
         "WHERE e.at >= $3 AND e.at < $1 AND e.kind IN ('created', 'status') "
-        "AND t.status IN {}) ",
+        "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CASE t.priority "
+        "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END) "
+        "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CASE t.priority "
+        "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END))) ",
         k_active_list);
 }
 
@@ -231,7 +237,7 @@ std::int64_t TicketHistory::time_in(Status wanted, std::optional<std::int64_t> s
 
 void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64_t until,
                      const std::function<void(const TicketHistory&)>& visit,
-                     std::int64_t due_window) {
+                     const ReportSettings* due) {
     std::string ticket_sql;
     std::string event_sql;
     if (since) {
@@ -247,15 +253,18 @@ void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64
         event_sql = fmt::format("SELECT {} FROM ticket_event e ORDER BY e.ticket_id, e.at, e.id",
                                 k_event_columns);
     }
-    const std::optional<std::int64_t> window_start =
-        since ? std::optional(*since - due_window) : std::nullopt;
     Statement tickets(db, ticket_sql);
-    tickets.bind(1, since).bind(2, until);
     Statement events(db, event_sql);
-    events.bind(1, since);
-    if (since) {
-        tickets.bind(3, window_start);
-        events.bind(3, window_start);
+    for (Statement* st : {&tickets, &events}) {
+        st->bind(1, since).bind(2, until);
+        if (since) {
+            st->bind(3, due != nullptr ? *since - due->longest_target() : *since);
+        }
+        if (due != nullptr) {
+            for (int i = 0; i < 4; ++i) {
+                st->bind(4 + i, due->first_response[i]).bind(8 + i, due->resolution[i]);
+            }
+        }
     }
     merge_histories(tickets, events, visit);
 }

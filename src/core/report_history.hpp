@@ -77,15 +77,18 @@ struct TicketHistory {
     std::int64_t time_in(Status s, std::optional<std::int64_t> since, std::int64_t until) const;
 };
 
+struct ReportSettings;
+
 // Calls `visit` for every ticket created before `until` that has an event or a stock move at or
-// after `since`, in id order, with its whole history. With a `due_window`, also the active
-// tickets created or moved to a status in [since - due_window, since): the ones whose clock may
-// fall due in the period without an event in it. Without `since`, every ticket created before
-// `until`. Reads through the indexes: a short recent period touches only recent tickets; the
-// active tickets that did not change are left to count_active.
+// after `since`, in id order, with its whole history. With the SLA targets of `due`, also the
+// active tickets whose clock may fall due in the period without an event in it (created less
+// than a first-response target before `since`, or running and moved less than a resolution
+// target before it). Without `since`, every ticket created before `until`. Reads through the
+// indexes: a short recent period touches only recent tickets; the active tickets that did not
+// change are left to count_active.
 void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64_t until,
                      const std::function<void(const TicketHistory&)>& visit,
-                     std::int64_t due_window = 0);
+                     const ReportSettings* due = nullptr);
 
 // Calls `visit`, in id order and with its whole history, for every ticket created before `at`
 // that may have been active just before it: the active ones, and those with an event since.

@@ -226,7 +226,7 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
                 groups[{h.category, h.channel}].add(f);
             }
         },
-        settings.longest_target());
+        &settings);
     for (const auto& [key, n] : unchanged) {
         if (n > 0) {
             groups[key].backlog += n;

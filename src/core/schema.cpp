@@ -151,7 +151,7 @@ CREATE INDEX ticket_part_ticket ON ticket_part (ticket_id);
     // 3: reports find the tickets that changed in a period by the time of their events and of
     // the parts they used.
     R"sql(
-CREATE INDEX ticket_event_at ON ticket_event (at);
+CREATE INDEX ticket_event_at ON ticket_event (at, ticket_id);
 CREATE INDEX stock_move_at ON stock_move (at) WHERE ticket_id IS NOT NULL;
 )sql",
 };
