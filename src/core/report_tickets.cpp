@@ -236,8 +236,10 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
     result.table.columns = summary_columns();
     Flow total;
     for (auto& [key, f] : groups) {
-        total.add(f);
         result.table.rows.push_back(flow_row(key.first, key.second, f));
+        total.add(f);
+        // The times of a group are in the total now: one copy of them at a time.
+        f = Flow{};
     }
     result.table.rows.push_back(flow_row(std::string(k_all), std::string(k_all), total));
     const Row& last = result.table.rows.back();
