@@ -258,6 +258,30 @@ TEST_CASE("an active ticket that did not change for weeks is in the backlog of a
           86'400);
 }
 
+TEST_CASE("a period's reports read through the indexes as if every ticket were read") {
+    // An old ticket nobody touched, waiting for parts, and one whose clock may fall due: then a
+    // note after the period on every ticket, so that all of them are read in full. Nothing in
+    // the period changes, nor may any number.
+    Fixture f;
+    const auto old = add_ticket(f.db, {.title = "Old", .customer = "Dag"}, at(H(-10, 0)));
+    wait_ticket(f.db, old, Status::waiting_parts, at(H(-10, 1)));
+    add_ticket(f.db, {.title = "Quiet", .customer = "Eva"}, at(H(0, 20)));
+    const std::vector<std::string> reports = {"summary", "causes", "customers", "agents",
+                                              "inventory"};
+    std::vector<Table> indexed;
+    for (const auto& name : reports) {
+        indexed.push_back(f.day(name).table);
+    }
+    for (std::int64_t id = 1; id <= old + 1; ++id) {
+        comment_ticket(f.db, id, {.body = "later"}, at(H(2, 0)));
+    }
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        CAPTURE(reports[i]);
+        const Table all_read = f.day(reports[i]).table;
+        CHECK(all_read.rows == indexed[i].rows);
+    }
+}
+
 TEST_CASE("causes: preventable first, a (none) row, cost, repeats and chasers") {
     Fixture f;
     const auto r = f.day("causes");
