@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Generates a realistic svcmgr database for benchmarks, deterministic for a given seed.
 
-usage: tickets_gen.py SVCMGR DB N [SEED]
+usage: tickets_gen.py SVCMGR DB N [SEED [DAYS [END]]]
 
 svcmgr creates DB first (`svcmgr --db DB config list`), so the schema and migrations are its own;
 then one SQL script, piped into the sqlite3 shell, fills it in one transaction with:
   - N/5 customers (at least 1) with names in Swedish, Estonian, Croatian, Indonesian and English
     (Åsa Öberg, Jüri Tamm, Đurđa Šimić, Budi Santoso, Mary O'Neil) and an address per customer;
-  - N tickets over one year (ids in creation order), titles in the same five languages, the
-    default categories and channels, priorities mostly normal, ~4% active (new, open,
-    in_progress, waiting_*), mostly among the last month's; the rest one quarter resolved and
+  - N tickets over one year from 2025-01-01, or over DAYS days, ending at the Unix time END if
+    given (ids in creation order), titles in the same five languages, the default categories
+    and channels, priorities mostly normal, ~4% active (new, open, in_progress, waiting_*),
+    mostly among the last month's; the rest one quarter resolved and
     three quarters closed, with first-response, resolution and close times, satisfaction on 60%
     of the closed ones;
   - 3 ticket_event rows per ticket (created, a reply, the last status change);
@@ -23,10 +24,11 @@ import os
 import subprocess
 import sys
 
-if len(sys.argv) not in (4, 5):
+if len(sys.argv) not in (4, 5, 6, 7):
     sys.exit(__doc__)
 svcmgr, db, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 seed = int(sys.argv[4]) if len(sys.argv) > 4 else 42
+days = int(sys.argv[5]) if len(sys.argv) > 5 else 365
 
 # One list per language, so that a customer's first and last names go together.
 first = [["Åsa", "Björn", "Märta", "Örjan", "Ingrid"], ["Jüri", "Mari", "Tõnu", "Külli", "Mait"],
@@ -51,8 +53,8 @@ channels = ["phone", "email", "store", "web", "other"]
 priorities = ["low"] * 2 + ["normal"] * 5 + ["high"] * 2 + ["urgent"]
 active = ["new", "open", "in_progress", "waiting_customer", "waiting_parts"]
 done = ["resolved", "closed", "closed", "closed"]
-start = 1_735_689_600  # 2025-01-01 UTC
-year = 365 * 86_400
+year = days * 86_400  # the span of the tickets
+start = int(sys.argv[6]) - year if len(sys.argv) > 6 else 1_735_689_600  # 2025-01-01 UTC
 customers = max(1, n // 5)
 
 
@@ -100,7 +102,7 @@ CREATE TEMP TABLE gen AS
 SELECT i, {start} + i * {year} / {max(n, 1)} AS created, 1 + {r(4)} % {customers} AS customer_id,
        {r(5)} % {len(titles)} AS ti, {r(6)} % {len(categories)} AS ci,
        {r(7)} % {len(channels)} AS chi, {r(8)} % {len(priorities)} AS pi,
-       {r(9)} % 1000 AS x, ({n} - i) * 365 / {max(n, 1)} AS age,
+       {r(9)} % 1000 AS x, ({n} - i) * {days} / {max(n, 1)} AS age,
        {r(10)} % 5 AS si, {r(11)} % 4 AS di,
        600 + {r(12)} % {5 * 86_400} AS to_resolve, 300 + {r(13)} % 14400 AS to_respond,
        {r(14)} % 100 AS sat, {r(15)} % 91 AS minutes

@@ -8,12 +8,13 @@
 # The verbs (or commands) under a command path.
 _svcmgr_subcommands() {
     case $1 in
-        '') echo 'ticket customer inventory config audit db' ;;
+        '') echo 'ticket customer inventory report config audit db' ;;
         ticket) echo 'add list show update comment start wait resolve close reopen need' ;;
         inventory)
             echo 'add update show list history receive consume return adjust order orders' \
                 'reorder value'
             ;;
+        report) echo 'list summary backlog sla causes customers agents inventory' ;;
         customer) echo 'list show' ;;
         config) echo 'list get set unset' ;;
         audit) echo 'log head verify' ;;
@@ -43,6 +44,10 @@ _svcmgr_options() {
         'inventory adjust') echo '--to --reason' ;;
         'inventory order') echo '--supplier --expected' ;;
         'inventory reorder' | 'inventory value') echo '--window --service-level' ;;
+        'report summary' | 'report causes' | 'report customers' | 'report agents' | \
+            'report inventory') echo '--since --until --month --output --fail-on' ;;
+        'report backlog') echo '--detail --output --fail-on' ;;
+        'report sla') echo '--within --output --fail-on' ;;
         'audit log') echo '--entity --actor --action --since' ;;
         'audit verify') echo '--expect-head' ;;
     esac
@@ -50,10 +55,10 @@ _svcmgr_options() {
 
 # Options that take no value.
 _svcmgr_flags=' -q --quiet -h --help --version --reply --inbound --preventable --not-preventable
- --no-response --release '
+ --no-response --release --detail '
 
-# What the value of an option is: fixed words, @KIND for `svcmgr complete KIND`, @files, or
-# nothing (free text).
+# What the value of an option of a command path is: fixed words, @KIND for `svcmgr complete
+# KIND`, @files, or nothing (free text). A report offers its own metrics to --fail-on.
 _svcmgr_option_values() {
     case $2 in
         --format) echo 'table csv tsv json jsonl' ;;
@@ -68,7 +73,8 @@ _svcmgr_option_values() {
         --satisfaction) echo '1 2 3 4 5' ;;
         --order-rule) echo 'fixed up-to-max eoq' ;;
         --ticket) echo '@ids' ;;
-        --db) echo '@files' ;;
+        --db | --output) echo '@files' ;;
+        --fail-on) echo "@metrics.${1#report }" ;;
     esac
 }
 

@@ -11,17 +11,20 @@ set -g __svcmgr_value_options --db --actor --format --color --colour --busy-time
     --sort --limit --columns --title -m --message --minutes --for --cause --satisfaction \
     --entity --action --since --expect-head --name --location --supplier --unit-cost \
     --reorder-point --order-rule --reorder-qty --max --min-order --pack --lead-time \
-    --holding-rate --note --ticket --to --reason --expected --window --service-level
+    --holding-rate --note --ticket --to --reason --expected --window --service-level \
+    --until --month --within --output --fail-on
 
 function __svcmgr_subcommands -a path
     switch "$path"
         case ''
-            echo ticket customer inventory config audit db
+            echo ticket customer inventory report config audit db
         case ticket
             echo add list show update comment start wait resolve close reopen need
         case inventory
             echo add update show list history receive consume return adjust order orders \
                 reorder value
+        case report
+            echo list summary backlog sla causes customers agents inventory
         case customer
             echo list show
         case config
@@ -109,6 +112,7 @@ complete -c svcmgr -n '__svcmgr_at ""' -a ticket \
     -d 'Customer requests, from first contact to satisfaction'
 complete -c svcmgr -n '__svcmgr_at ""' -a customer -d 'Customers and their contacts'
 complete -c svcmgr -n '__svcmgr_at ""' -a inventory -d 'Repair parts: stock, ledger and orders'
+complete -c svcmgr -n '__svcmgr_at ""' -a report -d 'Reports for people and for cron'
 complete -c svcmgr -n '__svcmgr_at ""' -a config -d 'Settings: SLA targets, costs, categories'
 complete -c svcmgr -n '__svcmgr_at ""' -a audit -d 'The tamper-evident record of every change'
 complete -c svcmgr -n '__svcmgr_at ""' -a db -d 'Check or back up the database'
@@ -224,6 +228,31 @@ for verb in reorder value
     complete -c svcmgr -n "__svcmgr_at 'inventory $verb'" -l window -x -d 'Usage window in days'
     complete -c svcmgr -n "__svcmgr_at 'inventory $verb'" -l service-level -x \
         -d 'Chance of no stock-out in a lead time'
+end
+
+# report
+complete -c svcmgr -n '__svcmgr_at report' -a list -d 'The reports and the metrics each offers'
+complete -c svcmgr -n '__svcmgr_at report' -a summary -d 'Volumes, times, SLA, CSAT and cost'
+complete -c svcmgr -n '__svcmgr_at report' -a backlog -d 'Active tickets by status and age'
+complete -c svcmgr -n '__svcmgr_at report' -a sla -d 'Tickets that breached or will breach'
+complete -c svcmgr -n '__svcmgr_at report' -a causes -d 'Contacts by cause, preventable first'
+complete -c svcmgr -n '__svcmgr_at report' -a customers -d 'Repeat contacts and CSAT per customer'
+complete -c svcmgr -n '__svcmgr_at report' -a agents -d 'Handled, resolution time, CSAT, minutes'
+complete -c svcmgr -n '__svcmgr_at report' -a inventory -d 'Stock-outs, waiting repairs, overstock'
+for verb in summary causes customers agents inventory
+    set -l report "__svcmgr_at 'report $verb'"
+    complete -c svcmgr -n $report -l since -x -d 'Period start, inclusive'
+    complete -c svcmgr -n $report -l until -x -d 'Period end, exclusive'
+    complete -c svcmgr -n $report -l month -x -d 'A whole local month, such as 2026-11'
+end
+complete -c svcmgr -n '__svcmgr_at "report backlog"' -l detail -d 'List the oldest tickets'
+complete -c svcmgr -n '__svcmgr_at "report sla"' -l within -x \
+    -d 'Also list what falls due this soon'
+for verb in summary backlog sla causes customers agents inventory
+    set -l report "__svcmgr_at 'report $verb'"
+    complete -c svcmgr -n $report -l output -r -F -d 'Write the report to this file atomically'
+    complete -c svcmgr -n $report -l fail-on -x -a "(__svcmgr_values metrics.$verb)" \
+        -d 'Exit 3 when METRIC>VALUE holds'
 end
 
 # customer

@@ -8,6 +8,7 @@
 #include <svcmgr/customer.hpp>
 #include <svcmgr/error.hpp>
 #include <svcmgr/inventory.hpp>
+#include <svcmgr/report.hpp>
 #include <svcmgr/settings.hpp>
 #include <svcmgr/ticket.hpp>
 
@@ -68,6 +69,10 @@ const std::vector<ValueSpec>& value_specs() {
         {"*", "--assignee", "NAME"},
         {"*", "--actor", "NAME"},
         {"*", "--since", "TIME"},
+        {"*", "--until", "TIME"},
+        {"*", "--month", "MONTH"},
+        {"*", "--within", "DURATION"},
+        {"*", "--output", "FILE"},
         {"*", "--entity", "ENTITY"},
         {"*", "--action", "ACTION"},
         {"*", "--expect-head", "SEQ:HASH"},
@@ -104,7 +109,14 @@ const std::vector<ValueSpec>& value_specs() {
     return k_specs;
 }
 
+// The kind `svcmgr complete` prints a report's metrics for: "metrics.summary".
+constexpr std::string_view k_metrics_kind = "metrics.";
+
 std::string value_spec(const std::string& path, const std::string& name, const CLI::Option& opt) {
+    // Each report offers its own metrics to --fail-on.
+    if (name == "--fail-on" && path.rfind("report ", 0) == 0) {
+        return fmt::format("@{}{}", k_metrics_kind, path.substr(7));
+    }
     for (const auto& spec : value_specs()) {
         if ((spec.path == "*" ? !path.empty() : spec.path == path) && spec.option == name) {
             return spec.values;
@@ -276,10 +288,17 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
         }
     } else if (kind == "settings") {
         out = setting_keys();
+    } else if (const ReportDefinition* report =
+                   kind.rfind(k_metrics_kind, 0) == 0
+                       ? find_report(std::string_view(kind).substr(k_metrics_kind.size()))
+                       : nullptr) {
+        for (const auto& metric : report->metrics) {
+            out.push_back(metric.name);
+        }
     } else {
         throw Error(ErrorKind::usage, fmt::format("unknown completion '{}'", kind),
                     "kinds: tree, ids, skus, customers, categories, channels, filters, columns, "
-                    "sort, settings");
+                    "sort, settings, metrics.REPORT");
     }
     return out;
 }

@@ -33,11 +33,71 @@ EventKind parse_kind(std::string_view kind) {
     return EventKind::note;
 }
 
-// The ids a report must look at: tickets with an event since `since`, and the active ones.
-constexpr std::string_view k_candidates =
-    "WITH c(id) AS (SELECT ticket_id FROM ticket_event WHERE at >= $1 "
-    "UNION SELECT id FROM ticket WHERE status IN ('new', 'open', 'in_progress', "
-    "'waiting_customer', 'waiting_parts')) ";
+constexpr std::string_view k_active_list =
+    "('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts')";
+
+// The ids a period's report must look at: tickets with an event or a stock move since $1, and
+// the active tickets whose clock may fall due in the period without an event in it: created
+// less than their first-response target before $1, or running and created or moved less than
+// their resolution target before it ($4..$7 and $8..$11: the targets of low, normal, high and
+// urgent; $3 the earliest of those instants, $1 when none). Those are found from the events of
+// that window (CROSS JOIN keeps them the outer loop), so a longer history costs nothing.
+std::string candidates_cte() {
+    return fmt::format(
+        "WITH c(id) AS (SELECT ticket_id FROM ticket_event WHERE at >= $1 "
+        "UNION SELECT ticket_id FROM stock_move WHERE at >= $1 AND ticket_id IS NOT NULL "
+        "UNION SELECT e.ticket_id FROM ticket_event e CROSS JOIN ticket t ON t.id = e.ticket_id "
+        "WHERE e.at >= $3 AND e.at < $1 AND e.kind IN ('created', 'status') "
+        "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CASE t.priority "
+        "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END) "
+        "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CASE t.priority "
+        "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END))) ",
+        k_active_list);
+}
+
+constexpr std::string_view k_ticket_columns =
+    "t.id, t.customer_id, t.created_at, t.title, t.category, t.channel, t.priority, t.status, "
+    "t.assignee, t.cause, CASE t.preventable WHEN 1 THEN 'yes' WHEN 0 THEN 'no' END, "
+    "CAST(t.satisfaction AS TEXT)";
+constexpr std::string_view k_event_columns =
+    "e.ticket_id, e.at, e.kind, e.field, e.old_value, e.new_value, e.minutes";
+
+// Walks the tickets and the events of two statements ordered by ticket id, as one history per
+// ticket. The statements read the ids first (`c CROSS JOIN ...`): without statistics SQLite would
+// rather walk every event in ticket order than sort the few it needs.
+void merge_histories(Statement& tickets, Statement& events,
+                     const std::function<void(const TicketHistory&)>& visit) {
+    bool have_event = events.step();
+    TicketHistory h;
+    while (tickets.step()) {
+        h.id = tickets.int64(0);
+        h.customer_id = tickets.int64(1);
+        h.created_at = tickets.int64(2);
+        h.title = tickets.text(3);
+        h.category = tickets.text(4);
+        h.channel = tickets.text(5);
+        h.priority = parse_priority(tickets.text(6)).value_or(Priority::normal);
+        h.status = parse_status(tickets.text(7)).value_or(Status::new_);
+        h.assignee = tickets.optional_text(8);
+        h.cause = tickets.optional_text(9);
+        h.preventable = tickets.optional_text(10);
+        h.satisfaction = tickets.optional_text(11);
+        h.events.clear();
+        while (have_event && events.int64(0) < h.id) {
+            have_event = events.step();
+        }
+        while (have_event && events.int64(0) == h.id) {
+            h.events.push_back({.at = events.int64(1),
+                                .kind = parse_kind(events.text(2)),
+                                .field = events.optional_text(3).value_or(""),
+                                .old_value = events.optional_text(4),
+                                .new_value = events.optional_text(5),
+                                .minutes = events.optional_int64(6).value_or(0)});
+            have_event = events.step();
+        }
+        visit(h);
+    }
+}
 
 } // namespace
 
@@ -178,61 +238,68 @@ std::int64_t TicketHistory::time_in(Status wanted, std::optional<std::int64_t> s
 }
 
 void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64_t until,
-                     const std::function<void(const TicketHistory&)>& visit) {
-    constexpr std::string_view k_ticket_columns =
-        "t.id, t.customer_id, t.created_at, t.title, t.category, t.channel, t.priority, t.status, "
-        "t.assignee, t.cause, CASE t.preventable WHEN 1 THEN 'yes' WHEN 0 THEN 'no' END, "
-        "CAST(t.satisfaction AS TEXT)";
+                     const std::function<void(const TicketHistory&)>& visit,
+                     const ReportSettings* due) {
     std::string ticket_sql;
     std::string event_sql;
     if (since) {
-        ticket_sql = fmt::format("{}SELECT {} FROM c JOIN ticket t ON t.id = c.id "
+        ticket_sql = fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t ON t.id = c.id "
                                  "WHERE t.created_at < $2 ORDER BY t.id",
-                                 k_candidates, k_ticket_columns);
-        event_sql = fmt::format("{}SELECT e.ticket_id, e.at, e.kind, e.field, e.old_value, "
-                                "e.new_value, e.minutes FROM c JOIN ticket_event e "
-                                "ON e.ticket_id = c.id ORDER BY e.ticket_id, e.at, e.id",
-                                k_candidates);
+                                 candidates_cte(), k_ticket_columns);
+        event_sql =
+            fmt::format("{}SELECT {} FROM c CROSS JOIN ticket_event e ON e.ticket_id = c.id "
+                        "ORDER BY e.ticket_id, e.at, e.id",
+                        candidates_cte(), k_event_columns);
     } else {
         ticket_sql = fmt::format("SELECT {} FROM ticket t WHERE t.created_at < $2 ORDER BY t.id",
                                  k_ticket_columns);
-        event_sql = "SELECT e.ticket_id, e.at, e.kind, e.field, e.old_value, e.new_value, "
-                    "e.minutes FROM ticket_event e ORDER BY e.ticket_id, e.at, e.id";
+        event_sql = fmt::format("SELECT {} FROM ticket_event e ORDER BY e.ticket_id, e.at, e.id",
+                                k_event_columns);
     }
     Statement tickets(db, ticket_sql);
-    tickets.bind(1, since).bind(2, until);
     Statement events(db, event_sql);
-    events.bind(1, since);
-    bool have_event = events.step();
-    TicketHistory h;
-    while (tickets.step()) {
-        h.id = tickets.int64(0);
-        h.customer_id = tickets.int64(1);
-        h.created_at = tickets.int64(2);
-        h.title = tickets.text(3);
-        h.category = tickets.text(4);
-        h.channel = tickets.text(5);
-        h.priority = parse_priority(tickets.text(6)).value_or(Priority::normal);
-        h.status = parse_status(tickets.text(7)).value_or(Status::new_);
-        h.assignee = tickets.optional_text(8);
-        h.cause = tickets.optional_text(9);
-        h.preventable = tickets.optional_text(10);
-        h.satisfaction = tickets.optional_text(11);
-        h.events.clear();
-        while (have_event && events.int64(0) < h.id) {
-            have_event = events.step();
+    for (Statement* st : {&tickets, &events}) {
+        st->bind(1, since).bind(2, until);
+        if (since) {
+            st->bind(3, due != nullptr ? *since - due->longest_target() : *since);
         }
-        while (have_event && events.int64(0) == h.id) {
-            h.events.push_back({.at = events.int64(1),
-                                .kind = parse_kind(events.text(2)),
-                                .field = events.optional_text(3).value_or(""),
-                                .old_value = events.optional_text(4),
-                                .new_value = events.optional_text(5),
-                                .minutes = events.optional_int64(6).value_or(0)});
-            have_event = events.step();
+        if (due != nullptr) {
+            for (int i = 0; i < 4; ++i) {
+                st->bind(4 + i, due->first_response[i]).bind(8 + i, due->resolution[i]);
+            }
         }
-        visit(h);
     }
+    merge_histories(tickets, events, visit);
+}
+
+void for_each_active_ticket(Database& db, std::int64_t at,
+                            const std::function<void(const TicketHistory&)>& visit) {
+    // Tickets with events at or after `at` may have been active then whatever they are now.
+    const std::string ids = fmt::format("WITH c(id) AS (SELECT id FROM ticket WHERE status IN {} "
+                                        "UNION SELECT ticket_id FROM ticket_event WHERE at >= $1) ",
+                                        k_active_list);
+    Statement tickets(db, fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t ON t.id = c.id "
+                                      "WHERE t.created_at < $1 ORDER BY t.id",
+                                      ids, k_ticket_columns));
+    tickets.bind(1, at);
+    Statement events(db, fmt::format("{}SELECT {} FROM c CROSS JOIN ticket_event e "
+                                     "ON e.ticket_id = c.id ORDER BY e.ticket_id, e.at, e.id",
+                                     ids, k_event_columns));
+    events.bind(1, at);
+    merge_histories(tickets, events, visit);
+}
+
+std::vector<ActiveCount> count_active(Database& db, std::int64_t until) {
+    Statement st(db, fmt::format("SELECT status, category, channel, count(*) FROM ticket "
+                                 "WHERE status IN {} AND created_at < $1 GROUP BY 1, 2, 3",
+                                 k_active_list));
+    st.bind(1, until);
+    std::vector<ActiveCount> counts;
+    while (st.step()) {
+        counts.push_back(
+            {parse_status(st.text(0)).value_or(Status::new_), st.text(1), st.text(2), st.int64(3)});
+    }
+    return counts;
 }
 
 std::int64_t chasers(const TicketHistory& h, std::optional<std::int64_t> since,
@@ -258,17 +325,20 @@ parts_cost(Database& db, std::optional<std::int64_t> since, std::int64_t until) 
     constexpr std::string_view k_sums =
         "SELECT m.ticket_id, coalesce(-sum(CASE WHEN ($1 IS NULL OR m.at >= $1) THEN "
         "m.qty * m.unit_cost END), 0), -sum(m.qty * m.unit_cost) ";
-    const std::string sql = since
-                                ? fmt::format("{}{}FROM c JOIN stock_move m ON m.ticket_id = c.id "
-                                              "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "
-                                              "GROUP BY m.ticket_id",
-                                              k_candidates, k_sums)
-                                : fmt::format("{}FROM stock_move m WHERE m.ticket_id IS NOT NULL "
-                                              "AND m.kind IN ('consume', 'return') AND m.at < $2 "
-                                              "GROUP BY m.ticket_id",
-                                              k_sums);
+    const std::string sql =
+        since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m ON m.ticket_id = c.id "
+                            "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "
+                            "GROUP BY m.ticket_id",
+                            candidates_cte(), k_sums)
+              : fmt::format("{}FROM stock_move m WHERE m.ticket_id IS NOT NULL "
+                            "AND m.kind IN ('consume', 'return') AND m.at < $2 "
+                            "GROUP BY m.ticket_id",
+                            k_sums);
     Statement st(db, sql);
     st.bind(1, since).bind(2, until);
+    if (since) {
+        st.bind(3, since);
+    }
     std::unordered_map<std::int64_t, PartsCost> costs;
     while (st.step()) {
         costs[st.int64(0)] = {st.int64(1), st.int64(2)};
@@ -312,6 +382,14 @@ ReportSettings read_report_settings(Database& db) {
         s.resolution[i] = setting_seconds(db, fmt::format("sla.{}.resolution", to_string(p)));
     }
     return s;
+}
+
+std::int64_t ReportSettings::longest_target() const {
+    std::int64_t longest = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        longest = std::max({longest, first_response[i], resolution[i]});
+    }
+    return longest;
 }
 
 std::int64_t labour_cost(std::int64_t minutes, std::int64_t hourly_cost) {

@@ -77,12 +77,34 @@ struct TicketHistory {
     std::int64_t time_in(Status s, std::optional<std::int64_t> since, std::int64_t until) const;
 };
 
-// Calls `visit` for every ticket created before `until` that has an event at or after `since`
-// or is active now, in id order, with its whole history. Without `since`, every ticket created
-// before `until`. Reads through the indexes: a short recent period touches only recent tickets
-// and the active ones.
+struct ReportSettings;
+
+// Calls `visit` for every ticket created before `until` that has an event or a stock move at or
+// after `since`, in id order, with its whole history. With the SLA targets of `due`, also the
+// active tickets whose clock may fall due in the period without an event in it (created less
+// than a first-response target before `since`, or running and moved less than a resolution
+// target before it). Without `since`, every ticket created before `until`. Reads through the
+// indexes: a short recent period touches only recent tickets; the active tickets that did not
+// change are left to count_active.
 void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64_t until,
-                     const std::function<void(const TicketHistory&)>& visit);
+                     const std::function<void(const TicketHistory&)>& visit,
+                     const ReportSettings* due = nullptr);
+
+// Calls `visit`, in id order and with its whole history, for every ticket created before `at`
+// that may have been active just before it: the active ones, and those with an event since.
+void for_each_active_ticket(Database& db, std::int64_t at,
+                            const std::function<void(const TicketHistory&)>& visit);
+
+// Active tickets created before `until`, counted by status, category and channel. A ticket that
+// for_each_ticket does not visit has not changed since before the period: it is in the status it
+// is in now all through the period.
+struct ActiveCount {
+    Status status = Status::new_;
+    std::string category;
+    std::string channel;
+    std::int64_t count = 0;
+};
+std::vector<ActiveCount> count_active(Database& db, std::int64_t until);
 
 // Inbound messages on the ticket while it was active, in [since, until): chasers.
 std::int64_t chasers(const TicketHistory& h, std::optional<std::int64_t> since, std::int64_t until);
@@ -119,6 +141,9 @@ struct ReportSettings {
     std::int64_t repeat_window = 0; // seconds
     std::int64_t first_response[4] = {};
     std::int64_t resolution[4] = {};
+
+    // The longest target of any clock and priority.
+    std::int64_t longest_target() const;
 };
 ReportSettings read_report_settings(Database& db);
 

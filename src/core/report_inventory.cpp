@@ -8,6 +8,7 @@
 #include "report_history.hpp"
 #include "sql.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -75,11 +76,26 @@ ReportResult inventory_report(Database& db, const ReportOptions& options, std::i
         st.step();
         tickets_waiting = st.int64(0);
     }
-    // SLA time lost to parts: time tickets spent in waiting_parts within the period.
+    // SLA time lost to parts: time tickets spent in waiting_parts within the period, up to now.
+    // A ticket that did not change in the period waited all through it: those are counted.
+    const std::optional<std::int64_t> since = options.period.since;
+    const std::int64_t until = std::min(options.period.until, now + 1);
     std::int64_t wait_time = 0;
-    for_each_ticket(db, options.period.since, options.period.until, [&](const TicketHistory& h) {
-        wait_time += h.time_in(Status::waiting_parts, options.period.since, options.period.until);
+    std::int64_t unchanged = 0;
+    if (since) {
+        for (const auto& a : count_active(db, until)) {
+            unchanged += a.status == Status::waiting_parts ? a.count : 0;
+        }
+    }
+    for_each_ticket(db, since, until, [&](const TicketHistory& h) {
+        if (since && h.status == Status::waiting_parts) {
+            --unchanged;
+        }
+        wait_time += h.time_in(Status::waiting_parts, since, until);
     });
+    if (since && until > *since) {
+        wait_time += unchanged * (until - *since);
+    }
 
     ReportResult result;
     result.table.columns = inventory_columns();

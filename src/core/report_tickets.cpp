@@ -61,11 +61,13 @@ struct Flow {
     }
 };
 
-// One ticket's part of the summary of a period.
-Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, const ReportSettings& settings,
-                 std::int64_t parts, RepeatFinder& repeats) {
+// One ticket's part of the summary of a period. A clock falls due in the period only up to now:
+// a period that ends in the future counts no ticket late that is not late yet.
+Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now,
+                 const ReportSettings& settings, std::int64_t parts, RepeatFinder& repeats) {
     Flow f;
     const std::int64_t u = p.until;
+    const std::int64_t horizon = std::min(u, now + 1);
     const bool active_at_end = is_active(h.status_before(u));
     if (in_period(h.created_at, p)) {
         ++f.opened;
@@ -88,7 +90,7 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, const ReportSett
                 breached = true;
             }
         }
-    } else if (in_period(h.created_at + first_target, p)) {
+    } else if (in_period(h.created_at + first_target, p) && h.created_at + first_target < horizon) {
         ++f.first_in;
         breached = true;
     }
@@ -96,7 +98,7 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, const ReportSett
     // Resolution: runs in new, open and in_progress only.
     const std::int64_t target = settings.resolution[index(h.priority)];
     const auto resolved = h.moves_to(Status::resolved, p.since, u);
-    const auto due = active_at_end ? h.resolution_due(target, u) : std::nullopt;
+    const auto due = active_at_end ? h.resolution_due(target, horizon) : std::nullopt;
     const bool fell_due = due && in_period(*due, p);
     if (!resolved.empty()) {
         ++f.resolved;
@@ -195,27 +197,49 @@ std::vector<Column> summary_columns() {
             {"cost", money}};
 }
 
-ReportResult summary_report(Database& db, const ReportOptions& options, std::int64_t /*now*/,
+ReportResult summary_report(Database& db, const ReportOptions& options, std::int64_t now,
                             const TimeZone& /*tz*/) {
     const ReportPeriod& p = options.period;
     const ReportSettings settings = read_report_settings(db);
     const auto parts = parts_cost(db, p.since, p.until);
     RepeatFinder repeats(db, settings.repeat_window);
-    std::map<std::pair<std::string, std::string>, Flow> groups;
-    for_each_ticket(db, p.since, p.until, [&](const TicketHistory& h) {
-        const auto cost = parts.find(h.id);
-        Flow f =
-            ticket_flow(h, p, settings, cost == parts.end() ? 0 : cost->second.in_period, repeats);
-        if (!f.empty()) {
-            groups[{h.category, h.channel}].add(f);
+    using Key = std::pair<std::string, std::string>;
+    std::map<Key, Flow> groups;
+    // Over a period, the active tickets that did not change in it count for the backlog only:
+    // they are counted in SQL, less the ones visited.
+    std::map<Key, std::int64_t> unchanged;
+    if (p.since) {
+        for (const auto& a : count_active(db, p.until)) {
+            unchanged[{a.category, a.channel}] += a.count;
         }
-    });
+    }
+    for_each_ticket(
+        db, p.since, p.until,
+        [&](const TicketHistory& h) {
+            if (p.since && is_active(h.status)) {
+                --unchanged[{h.category, h.channel}];
+            }
+            const auto cost = parts.find(h.id);
+            Flow f = ticket_flow(h, p, now, settings,
+                                 cost == parts.end() ? 0 : cost->second.in_period, repeats);
+            if (!f.empty()) {
+                groups[{h.category, h.channel}].add(f);
+            }
+        },
+        &settings);
+    for (const auto& [key, n] : unchanged) {
+        if (n > 0) {
+            groups[key].backlog += n;
+        }
+    }
     ReportResult result;
     result.table.columns = summary_columns();
     Flow total;
     for (auto& [key, f] : groups) {
-        total.add(f);
         result.table.rows.push_back(flow_row(key.first, key.second, f));
+        total.add(f);
+        // The times of a group are in the total now: one copy of them at a time.
+        f = Flow{};
     }
     result.table.rows.push_back(flow_row(std::string(k_all), std::string(k_all), total));
     const Row& last = result.table.rows.back();
@@ -280,7 +304,7 @@ ReportResult backlog_report(Database& db, const ReportOptions& options, std::int
     std::array<std::int64_t, 5> oldest{};
     std::array<bool, 5> any{};
     std::vector<Open> open;
-    for_each_ticket(db, instant, instant, [&](const TicketHistory& h) {
+    for_each_active_ticket(db, instant, [&](const TicketHistory& h) {
         const Status s = h.status_before(instant);
         if (!is_active(s)) {
             return;
@@ -369,7 +393,7 @@ ReportResult sla_report(Database& db, const ReportOptions& options, std::int64_t
     std::vector<Late> late;
     std::int64_t breached_tickets = 0;
     std::int64_t due_soon_tickets = 0;
-    for_each_ticket(db, instant, instant, [&](const TicketHistory& h) {
+    for_each_active_ticket(db, instant, [&](const TicketHistory& h) {
         const Status s = h.status_before(instant);
         if (!is_active(s)) {
             return;
@@ -395,9 +419,9 @@ ReportResult sla_report(Database& db, const ReportOptions& options, std::int64_t
             }
         }
         const std::int64_t target = settings.resolution[index(h.priority)];
-        const std::int64_t elapsed = h.running_time(instant);
+        const std::int64_t elapsed = h.running_time(now);
         if (elapsed > target) {
-            add("resolution", target, elapsed, h.resolution_due(target, instant).value_or(now));
+            add("resolution", target, elapsed, h.resolution_due(target, now).value_or(now));
         } else if (clock_runs(s) && now + (target - elapsed) <= now + options.within) {
             add("resolution", target, elapsed, now + (target - elapsed));
         }

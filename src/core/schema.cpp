@@ -148,9 +148,13 @@ CREATE TABLE ticket_part (
 CREATE INDEX ticket_part_part ON ticket_part (part_id, state);
 CREATE INDEX ticket_part_ticket ON ticket_part (ticket_id);
 )sql",
-    // 3: reports find the tickets that changed in a period by the time of their events.
+    // 3: reports find the tickets that changed in a period by the time of their events and of
+    // the parts they used, and count the active ones from an index of their own.
     R"sql(
-CREATE INDEX ticket_event_at ON ticket_event (at);
+CREATE INDEX ticket_event_at ON ticket_event (at, ticket_id);
+CREATE INDEX stock_move_at ON stock_move (at) WHERE ticket_id IS NOT NULL;
+CREATE INDEX ticket_active ON ticket (status, category, channel, created_at)
+    WHERE status IN ('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts');
 )sql",
 };
 

@@ -37,7 +37,7 @@ grep -q complete "$T/out" && fail "--help mentions complete"
 run svcmgr
 expect_status 2
 expect_err "svcmgr: error: a command is required
-hint: commands: ticket, customer, inventory, config, audit, db"
+hint: commands: ticket, customer, inventory, report, config, audit, db"
 
 # A mistyped name: exit 2, nothing on stdout, the closest name as a hint.
 expect_typo() {
@@ -57,6 +57,8 @@ expect_typo "ticket lst" "unknown ticket verb 'lst'" "did you mean 'list'?"
 expect_typo "ticket shwo 1" "unknown ticket verb 'shwo'" "did you mean 'show'?"
 expect_typo "ticket reslove 1" "unknown ticket verb 'reslove'" "did you mean 'resolve'?"
 expect_typo "config gte currency" "unknown config verb 'gte'" "did you mean 'get'?"
+expect_typo "report sumary" "unknown report verb 'sumary'" "did you mean 'summary'?"
+expect_typo "report summary --fail-no x" "unknown option '--fail-no'" "did you mean '--fail-on'?"
 expect_typo "audit verfy" "unknown audit verb 'verfy'" "did you mean 'verify'?"
 expect_typo "--fromat json ticket list" "unknown option '--fromat'" "did you mean '--format'?"
 expect_typo "ticket list --srot id" "unknown option '--srot'" "did you mean '--sort'?"
@@ -64,7 +66,8 @@ expect_typo "ticket list --format=json --colums id" "unknown option '--colums'" 
     "did you mean '--columns'?"
 expect_typo "ticket close 1 --satisfation=5" "unknown option '--satisfation'" \
     "did you mean '--satisfaction'?"
-expect_typo "xyzzy" "unknown command 'xyzzy'" "commands: ticket, customer, inventory, config, audit, db"
+expect_typo "xyzzy" "unknown command 'xyzzy'" \
+    "commands: ticket, customer, inventory, report, config, audit, db"
 expect_typo "ticket frobnicate" "unknown ticket verb 'frobnicate'" \
     "verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need"
 expect_typo "ticket add x --customer y --bogus" "unknown option '--bogus'" \

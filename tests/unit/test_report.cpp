@@ -222,6 +222,66 @@ TEST_CASE("the next day counts what fell due at the boundary") {
     CHECK(cell(t, all, "csat_avg") == k_null);
 }
 
+TEST_CASE("a period that ends in the future counts no ticket late that is not late yet") {
+    Fixture f;
+    // Nov 2 and 3, asked at Nov 2 21:00: T2 (high, created 20:00) falls due Nov 3 00:00 for its
+    // first response and Nov 3 20:00 for its resolution, both after now. Only T5 breached.
+    const ReportPeriod two_days{H(1, 0), H(3, 0)};
+    const auto early = f.run("summary", {.period = two_days}, H(1, 21));
+    CHECK(metric(early, "sla_breaches") == n(1));
+    CHECK(metric(early, "sla_first_response_pct") == n(500)); // T1 met, T5 late
+    // Asked later, T2 breached both clocks within the two days.
+    const auto late = f.run("summary", {.period = two_days}, H(5, 0));
+    CHECK(metric(late, "sla_breaches") == n(2));
+    CHECK(metric(late, "sla_first_response_pct") == n(333)); // 1 of T1, T5, T2
+}
+
+TEST_CASE("an active ticket that did not change for weeks is in the backlog of a day") {
+    Fixture f;
+    // Created Oct 22, waiting for parts since: no event near the day, so it is counted in SQL
+    // rather than read; it waited all 24 hours of the day.
+    const auto before = f.day("inventory");
+    const auto old = add_ticket(
+        f.db, {.title = "Old", .customer = "Dag", .category = "returns", .channel = "web"},
+        at(H(-10, 0)));
+    wait_ticket(f.db, old, Status::waiting_parts, at(H(-10, 1)));
+    const auto r = f.day("summary");
+    const Table& t = r.table;
+    REQUIRE(t.rows.size() == 6);
+    CHECK(t.rows[4] == Row{s("returns"), s("web"), n(0),   n(0),   n(0), n(1),   k_null, k_null,
+                           k_null,       k_null,   k_null, k_null, n(0), k_null, k_null, k_null,
+                           n(0),         n(0),     n(0),   k_null, n(0), n(0),   n(0)});
+    CHECK(metric(r, "backlog") == n(4)); // T2, T4, T5 and the old one
+    const auto after = f.day("inventory");
+    CHECK(std::get<std::int64_t>(metric(after, "parts_wait_time")) -
+              std::get<std::int64_t>(metric(before, "parts_wait_time")) ==
+          86'400);
+}
+
+TEST_CASE("a period's reports read through the indexes as if every ticket were read") {
+    // An old ticket nobody touched, waiting for parts, and one whose clock may fall due: then a
+    // note after the period on every ticket, so that all of them are read in full. Nothing in
+    // the period changes, nor may any number.
+    Fixture f;
+    const auto old = add_ticket(f.db, {.title = "Old", .customer = "Dag"}, at(H(-10, 0)));
+    wait_ticket(f.db, old, Status::waiting_parts, at(H(-10, 1)));
+    add_ticket(f.db, {.title = "Quiet", .customer = "Eva"}, at(H(0, 20)));
+    const std::vector<std::string> reports = {"summary", "causes", "customers", "agents",
+                                              "inventory"};
+    std::vector<Table> indexed;
+    for (const auto& name : reports) {
+        indexed.push_back(f.day(name).table);
+    }
+    for (std::int64_t id = 1; id <= old + 1; ++id) {
+        comment_ticket(f.db, id, {.body = "later"}, at(H(2, 0)));
+    }
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        CAPTURE(reports[i]);
+        const Table all_read = f.day(reports[i]).table;
+        CHECK(all_read.rows == indexed[i].rows);
+    }
+}
+
 TEST_CASE("causes: preventable first, a (none) row, cost, repeats and chasers") {
     Fixture f;
     const auto r = f.day("causes");
