@@ -31,6 +31,7 @@ struct ExchangeHelp {
     std::string import_summary;
     std::string export_examples; // indented example lines
     std::string import_examples;
+    bool updatable = true; // false: the rows are append-only history, import has no --update
 };
 
 // Adds `export` and `import` verbs for `dataset` under `parent` (exchange.cpp).

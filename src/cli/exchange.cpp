@@ -106,7 +106,7 @@ void add_export(CLI::App& parent, Context& ctx, Dataset dataset, const ExchangeH
     cmd->add_flag("--bom", args->bom, "csv: start with a UTF-8 byte order mark");
     auto* delimiter = cmd->add_option("--delimiter", args->delimiter, "csv: , (default) or ;");
     cmd->footer(
-        fmt::format("Columns: {}\nExamples:\n{}", column_list(dataset), help.export_examples));
+        fmt::format("Example:\n{}\nColumns: {}", help.export_examples, column_list(dataset)));
     cmd->callback(action(ctx, [=, &ctx] {
         std::vector<std::string> names;
         if (columns->count() > 0) {
@@ -137,10 +137,13 @@ void add_import(CLI::App& parent, Context& ctx, Dataset dataset, const ExchangeH
     cmd->add_option("file", args->file, "CSV (or jsonl) file with a header, or - for stdin")
         ->required();
     cmd->add_flag("--dry-run", args->dry_run, "Check every row and write nothing");
-    cmd->add_flag("--update", args->update, "Apply the file's cells to rows that exist already");
+    if (help.updatable) {
+        cmd->add_flag("--update", args->update,
+                      "Apply the file's cells to rows that exist already");
+    }
     auto* delimiter = cmd->add_option("--delimiter", args->delimiter, "csv: , (default) or ;");
     cmd->footer(
-        fmt::format("Columns: {}\nExamples:\n{}", column_list(dataset), help.import_examples));
+        fmt::format("Example:\n{}\nColumns: {}", help.import_examples, column_list(dataset)));
     cmd->callback(action(ctx, [=, &ctx] {
         const Format format = ctx.render_options().format;
         if (format != Format::table && format != Format::csv && format != Format::jsonl) {

@@ -367,7 +367,8 @@ void add_inventory_command(CLI::App& app, Context& ctx) {
                        {.export_summary = "Write the whole ledger, oldest move first",
                         .import_summary = "Add ledger moves from a file (on_hand follows)",
                         .export_examples = "  svcmgr inventory moves export > ledger.csv",
-                        .import_examples = "  svcmgr inventory moves import ledger.csv"});
+                        .import_examples = "  svcmgr inventory moves import ledger.csv",
+                        .updatable = false});
 }
 
 } // namespace svcmgr::cli

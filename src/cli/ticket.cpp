@@ -369,7 +369,8 @@ void add_ticket_command(CLI::App& app, Context& ctx) {
                        {.export_summary = "Write every ticket event (comment, reply, change)",
                         .import_summary = "Add ticket events from a file",
                         .export_examples = "  svcmgr ticket events export > events.csv",
-                        .import_examples = "  svcmgr ticket events import events.csv"});
+                        .import_examples = "  svcmgr ticket events import events.csv",
+                        .updatable = false});
 }
 
 } // namespace svcmgr::cli
