@@ -362,10 +362,16 @@ protected:
         std::vector<std::string_view> names;
         std::vector<std::string> params;
         std::vector<std::string> sets;
+        m_given.assign(m_stored.size(), false);
+        for (std::size_t i = 0; i < m_stored.size(); ++i) {
+            // Only the columns the file has are compared and updated; the others keep their
+            // stored values.
+            m_given[i] = m_stored[i].compared && given(m_stored[i].shown);
+        }
         for (std::size_t i = 0; i < m_stored.size(); ++i) {
             names.push_back(m_stored[i].column);
             params.push_back(fmt::format("${}", i + 1));
-            if (m_stored[i].compared && m_stored[i].column != id_column()) {
+            if (m_given[i] && m_stored[i].column != id_column()) {
                 sets.push_back(fmt::format("{} = ${}", m_stored[i].column, i + 1));
             }
         }
@@ -390,6 +396,16 @@ protected:
             m_by_natural.emplace(
                 m_db, fmt::format("SELECT 1 FROM {} WHERE {} = $1", m_table, m_natural_column));
         }
+    }
+
+    // Whether the file has the column that sets a stored one.
+    virtual bool given(std::string_view shown) const {
+        for (std::size_t i = 0; i < m_columns.size(); ++i) {
+            if (m_columns[i].name == shown) {
+                return present(i);
+            }
+        }
+        return false;
     }
 
     std::string_view id_column() const { return m_key == Key::id_or_ref ? "id" : ""; }
@@ -452,7 +468,7 @@ protected:
         m_select->step();
         std::optional<std::size_t> differs;
         for (std::size_t i = 0; i < m_stored.size() && !differs; ++i) {
-            if (m_stored[i].compared && m_select->value(static_cast<int>(i)) != row.values[i]) {
+            if (m_given[i] && m_select->value(static_cast<int>(i)) != row.values[i]) {
                 differs = i;
             }
         }
@@ -479,7 +495,7 @@ protected:
         }
         m_update->reset();
         for (std::size_t i = 0; i < row.values.size(); ++i) {
-            if (m_stored[i].compared && m_stored[i].column != id_column()) {
+            if (m_given[i] && m_stored[i].column != id_column()) {
                 m_update->bind(static_cast<int>(i + 1), row.values[i]);
             }
         }
@@ -496,6 +512,7 @@ protected:
     Key m_key;
     std::string m_natural_column;
     bool m_updatable;
+    std::vector<bool> m_given;
     std::optional<Statement> m_insert, m_select, m_update, m_by_id, m_by_natural;
 };
 
@@ -597,6 +614,13 @@ protected:
         }
         m_categories = setting_list(m_db, "categories");
         m_channels = setting_list(m_db, "channels");
+    }
+
+    bool given(std::string_view shown) const override {
+        if (shown == "customer_id") {
+            return present(c_customer_id) || present(c_customer);
+        }
+        return TableImporter::given(shown);
     }
 
     std::string listed(std::size_t c, const std::vector<std::string>& allowed) const {
