@@ -9,13 +9,17 @@
 _svcmgr_subcommands() {
     case $1 in
         '') echo 'ticket customer inventory config audit db' ;;
-        ticket) echo 'add list show update comment start wait resolve close reopen need' ;;
+        ticket)
+            echo 'add list show update comment start wait resolve close reopen need export' \
+                'import events'
+            ;;
+        'ticket events' | 'inventory moves') echo 'export import' ;;
         inventory)
             echo 'add update show list history receive consume return adjust order orders' \
-                'reorder value'
+                'reorder value export import moves'
             ;;
-        customer) echo 'list show' ;;
-        config) echo 'list get set unset' ;;
+        customer) echo 'list show export import' ;;
+        config) echo 'list get set unset export import' ;;
         audit) echo 'log head verify' ;;
         db) echo 'check backup' ;;
     esac
@@ -43,6 +47,9 @@ _svcmgr_options() {
         'inventory adjust') echo '--to --reason' ;;
         'inventory order') echo '--supplier --expected' ;;
         'inventory reorder' | 'inventory value') echo '--window --service-level' ;;
+        *export) echo '--columns --bom --delimiter' ;;
+        'ticket events import' | 'inventory moves import') echo '--dry-run --delimiter' ;;
+        *import) echo '--dry-run --update --delimiter' ;;
         'audit log') echo '--entity --actor --action --since' ;;
         'audit verify') echo '--expect-head' ;;
     esac
@@ -50,7 +57,7 @@ _svcmgr_options() {
 
 # Options that take no value.
 _svcmgr_flags=' -q --quiet -h --help --version --reply --inbound --preventable --not-preventable
- --no-response --release '
+ --no-response --release --bom --dry-run --update '
 
 # What the value of an option is: fixed words, @KIND for `svcmgr complete KIND`, @files, or
 # nothing (free text).
@@ -92,7 +99,7 @@ _svcmgr_positional_values() {
             ;;
         'config get' | 'config unset') echo '@settings' ;;
         'config set') [ "$2" -eq 1 ] && echo '@settings' ;;
-        'db backup') echo '@files' ;;
+        'db backup' | *import) echo '@files' ;;
     esac
 }
 
