@@ -58,7 +58,7 @@ void add_config_command(CLI::App& app, Context& ctx) {
                        {.export_summary = "Write the settings set in this database",
                         .import_summary = "Set settings from a file",
                         .export_examples = "  svcmgr config export > settings.csv",
-                        .import_examples = "  svcmgr --db new.db config import settings.csv"});
+                        .import_examples = "  svcmgr config import settings.csv"});
 }
 
 } // namespace svcmgr::cli
