@@ -40,12 +40,37 @@ t_sq=$(OUT=shell.csv timed sqlite3 -csv "gen-$N.db" "SELECT * FROM ticket")
 rss=$(peak_rss "$SVCMGR" --db "gen-$N.db" ticket export)
 report export "$t_sv" "$t_sq" "$rss"
 
+# The shell's rows get distinct refs: its .import would store '' in the unique ref column.
+/usr/bin/python3 - <<'PY'
+import csv
+with open("shell.csv", newline="", encoding="utf-8") as f, \
+     open("shell-refs.csv", "w", newline="", encoding="utf-8") as out:
+    w = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(f):
+        row[1] = "R" + row[0]; w.writerow(row)
+PY
+
 # Import into an empty database with svcmgr's schema and indexes.
 fresh() { rm -f "$1" "$1-wal" "$1-shm"; "$SVCMGR" --db "$1" config list >/dev/null; }
 fresh empty.db
 t_sv=$(timed "$SVCMGR" --db empty.db -q ticket import tickets.csv)
-fresh shell.db
-t_sq=$(timed sqlite3 shell.db ".import --csv shell.csv ticket")
+# The shell's .import stores an empty cell as '' (which svcmgr's CHECKs refuse), so it gets the
+# same columns and the same indexes without the CHECK constraints.
+shell_schema() {
+    rm -f "$1" "$1-wal" "$1-shm"
+    sqlite3 "$1" "PRAGMA journal_mode=WAL;
+CREATE TABLE ticket (id INTEGER PRIMARY KEY, ref TEXT UNIQUE, title TEXT NOT NULL,
+  description TEXT, customer_id INTEGER NOT NULL, category TEXT NOT NULL, channel TEXT NOT NULL,
+  priority TEXT NOT NULL, status TEXT NOT NULL, assignee TEXT, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, first_response_at INTEGER, resolved_at INTEGER,
+  closed_at INTEGER, cause TEXT, preventable INTEGER, satisfaction INTEGER,
+  minutes INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX ticket_status ON ticket (status);
+CREATE INDEX ticket_customer ON ticket (customer_id, created_at);
+CREATE INDEX ticket_created ON ticket (created_at);" >/dev/null
+}
+shell_schema shell.db
+t_sq=$(timed sqlite3 shell.db ".import --csv shell-refs.csv ticket")
 fresh empty.db
 rss=$(peak_rss "$SVCMGR" --db empty.db -q ticket import tickets.csv)
 report import "$t_sv" "$t_sq" "$rss"
@@ -61,15 +86,16 @@ with open("tickets.csv", newline="", encoding="utf-8") as f, \
     i, ref = header.index("id"), header.index("ref")
     for row in r:
         row[i] = str(int(row[i]) + n); row[ref] = ""; w.writerow(row)
-with open("shell.csv", newline="", encoding="utf-8") as f, \
+with open("shell-refs.csv", newline="", encoding="utf-8") as f, \
      open("shell-more.csv", "w", newline="", encoding="utf-8") as out:
     r = csv.reader(f); w = csv.writer(out, lineterminator="\n")
     for row in r:
-        row[0] = str(int(row[0]) + n); row[1] = ""; w.writerow(row)
+        row[0] = str(int(row[0]) + n); row[1] = "M" + row[0]; w.writerow(row)
 PY
 cp "gen-$N.db" full.db
 t_sv=$(timed "$SVCMGR" --db full.db -q ticket import more.csv)
-cp "gen-$N.db" full-shell.db
+shell_schema full-shell.db
+sqlite3 full-shell.db ".import --csv shell-refs.csv ticket"
 t_sq=$(timed sqlite3 full-shell.db ".import --csv shell-more.csv ticket")
 cp "gen-$N.db" full.db
 rss=$(peak_rss "$SVCMGR" --db full.db -q ticket import more.csv)
