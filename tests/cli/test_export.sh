@@ -8,7 +8,7 @@ PY=/usr/bin/python3
 t1=$(svcmgr ticket add "Invoice charged twice" --customer "Åsa Öberg" --email asa@example.se \
     --category billing --priority high)
 svcmgr ticket comment "$t1" --reply -m $'Refund sent\n"today", with a tab\there' --minutes 10
-t2=$(svcmgr ticket add "=HYPERLINK(\"x\")" --customer "Kärt Tamm")
+svcmgr ticket add "=HYPERLINK(\"x\")" --customer "Kärt Tamm" >/dev/null
 svcmgr inventory add 00123 --name 'Näyttö 15"' --unit-cost 42.50 >/dev/null
 svcmgr inventory receive 00123 10 --unit-cost 41.00 >/dev/null
 svcmgr inventory consume 00123 1 --ticket "$t1"
