@@ -9,14 +9,18 @@
 _svcmgr_subcommands() {
     case $1 in
         '') echo 'ticket customer inventory report config audit db' ;;
-        ticket) echo 'add list show update comment start wait resolve close reopen need' ;;
+        ticket)
+            echo 'add list show update comment start wait resolve close reopen need export' \
+                'import events'
+            ;;
+        'ticket events' | 'inventory moves') echo 'export import' ;;
         inventory)
             echo 'add update show list history receive consume return adjust order orders' \
-                'reorder value'
+                'reorder value export import moves'
             ;;
         report) echo 'list summary backlog sla causes customers agents inventory' ;;
-        customer) echo 'list show' ;;
-        config) echo 'list get set unset' ;;
+        customer) echo 'list show export import' ;;
+        config) echo 'list get set unset export import' ;;
         audit) echo 'log head verify' ;;
         db) echo 'check backup' ;;
     esac
@@ -48,6 +52,9 @@ _svcmgr_options() {
             'report inventory') echo '--since --until --month --output --fail-on' ;;
         'report backlog') echo '--detail --output --fail-on' ;;
         'report sla') echo '--within --output --fail-on' ;;
+        *export) echo '--columns --bom --delimiter' ;;
+        'ticket events import' | 'inventory moves import') echo '--dry-run --delimiter' ;;
+        *import) echo '--dry-run --update --delimiter' ;;
         'audit log') echo '--entity --actor --action --since' ;;
         'audit verify') echo '--expect-head' ;;
     esac
@@ -55,7 +62,7 @@ _svcmgr_options() {
 
 # Options that take no value.
 _svcmgr_flags=' -q --quiet -h --help --version --reply --inbound --preventable --not-preventable
- --no-response --release --detail '
+ --no-response --release --detail --bom --dry-run --update '
 
 # What the value of an option of a command path is: fixed words, @KIND for `svcmgr complete
 # KIND`, @files, or nothing (free text). A report offers its own metrics to --fail-on.
@@ -98,7 +105,7 @@ _svcmgr_positional_values() {
             ;;
         'config get' | 'config unset') echo '@settings' ;;
         'config set') [ "$2" -eq 1 ] && echo '@settings' ;;
-        'db backup') echo '@files' ;;
+        'db backup' | *import) echo '@files' ;;
     esac
 }
 

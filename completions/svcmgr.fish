@@ -12,23 +12,27 @@ set -g __svcmgr_value_options --db --actor --format --color --colour --busy-time
     --entity --action --since --expect-head --name --location --supplier --unit-cost \
     --reorder-point --order-rule --reorder-qty --max --min-order --pack --lead-time \
     --holding-rate --note --ticket --to --reason --expected --window --service-level \
-    --until --month --within --output --fail-on
+    --until --month --within --output --fail-on \
+    --delimiter
 
 function __svcmgr_subcommands -a path
     switch "$path"
         case ''
             echo ticket customer inventory report config audit db
         case ticket
-            echo add list show update comment start wait resolve close reopen need
+            echo add list show update comment start wait resolve close reopen need export \
+                import events
+        case 'ticket events' 'inventory moves'
+            echo export import
         case inventory
             echo add update show list history receive consume return adjust order orders \
-                reorder value
+                reorder value export import moves
         case report
             echo list summary backlog sla causes customers agents inventory
         case customer
-            echo list show
+            echo list show export import
         case config
-            echo list get set unset
+            echo list get set unset export import
         case audit
             echo log head verify
         case db
@@ -285,3 +289,33 @@ complete -c svcmgr -n '__svcmgr_at "audit verify"' -l expect-head -x \
 complete -c svcmgr -n '__svcmgr_at db' -a check -d 'Check integrity'
 complete -c svcmgr -n '__svcmgr_at db' -a backup -d 'Write a consistent copy of the database'
 complete -c svcmgr -n '__svcmgr_positional "db backup" 1' -F
+
+# export and import (every dataset)
+complete -c svcmgr -n '__svcmgr_at ticket' -a export -d 'Write every ticket'
+complete -c svcmgr -n '__svcmgr_at ticket' -a import -d 'Add or update tickets from a file'
+complete -c svcmgr -n '__svcmgr_at ticket' -a events -d 'The history of every ticket'
+complete -c svcmgr -n '__svcmgr_at inventory' -a export -d 'Write every part'
+complete -c svcmgr -n '__svcmgr_at inventory' -a import -d 'Add or update parts from a file'
+complete -c svcmgr -n '__svcmgr_at inventory' -a moves -d 'The ledger of every part'
+complete -c svcmgr -n '__svcmgr_at customer' -a export -d 'Write every customer'
+complete -c svcmgr -n '__svcmgr_at customer' -a import -d 'Add or update customers from a file'
+complete -c svcmgr -n '__svcmgr_at config' -a export -d 'Write the settings set here'
+complete -c svcmgr -n '__svcmgr_at config' -a import -d 'Set settings from a file'
+for path in 'ticket events' 'inventory moves'
+    complete -c svcmgr -n "__svcmgr_at '$path'" -a export -d 'Write every row'
+    complete -c svcmgr -n "__svcmgr_at '$path'" -a import -d 'Add rows from a file'
+end
+for path in ticket customer inventory config 'ticket events' 'inventory moves'
+    set -l export "__svcmgr_at '$path export'"
+    complete -c svcmgr -n $export -l columns -x -a '(__svcmgr_values columns)' \
+        -d 'Columns to write, in order'
+    complete -c svcmgr -n $export -l bom -d 'csv: start with a byte order mark'
+    complete -c svcmgr -n $export -l delimiter -x -d 'csv: , or ;'
+    set -l import "__svcmgr_at '$path import'"
+    complete -c svcmgr -n $import -F
+    complete -c svcmgr -n $import -l dry-run -d 'Check every row, write nothing'
+    complete -c svcmgr -n $import -l delimiter -x -d 'csv: , or ;'
+end
+for path in ticket customer inventory config
+    complete -c svcmgr -n "__svcmgr_at '$path import'" -l update -d 'Apply the cells to known rows'
+end

@@ -12,6 +12,8 @@ packages=(
     sqlite3 faketime python3 clang-format util-linux bsdutils
     # completions and man pages, checked with the real shells and formatters
     bash bash-completion zsh fish tmux shellcheck mandoc man-db groff-base
+    # CSV export opened by a real spreadsheet (tests/cli/test_csv_libreoffice.sh)
+    libreoffice-calc-nogui python3-openpyxl
 )
 
 missing=()

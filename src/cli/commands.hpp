@@ -5,6 +5,7 @@
 #include "context.hpp"
 
 #include <svcmgr/error.hpp>
+#include <svcmgr/exchange.hpp>
 
 #include <functional>
 
@@ -23,6 +24,18 @@ void add_audit_command(CLI::App& app, Context& ctx);
 void add_db_command(CLI::App& app, Context& ctx);
 void add_inventory_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
+
+// What the export and import verbs of one dataset say in --help.
+struct ExchangeHelp {
+    std::string export_summary;
+    std::string import_summary;
+    std::string export_examples; // indented example lines
+    std::string import_examples;
+    bool updatable = true; // false: the rows are append-only history, import has no --update
+};
+
+// Adds `export` and `import` verbs for `dataset` under `parent` (exchange.cpp).
+void add_exchange_verbs(CLI::App& parent, Context& ctx, Dataset dataset, const ExchangeHelp& help);
 
 // The error for an argument the parser did not expect: an unknown command, verb or option
 // (with "did you mean") or a stray argument. Call after CLI::ExtrasError (completion.cpp).

@@ -81,6 +81,7 @@ const std::vector<ValueSpec>& value_specs() {
         {"*", "--limit", "NUMBER"},
         {"*", "--sort", "@sort"},
         {"*", "--columns", "@columns"},
+        {"*", "--delimiter", "CHAR"},
         {"inventory list", "filter", "below:reorder|stock:0"},
         {"*", "filter", "@filters"},
         {"inventory add", "sku", "SKU"},

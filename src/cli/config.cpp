@@ -53,6 +53,12 @@ void add_config_command(CLI::App& app, Context& ctx) {
         unset_setting(ctx.db(), *unset_key, stamp);
         return 0;
     }));
+
+    add_exchange_verbs(*config, ctx, Dataset::settings,
+                       {.export_summary = "Write the settings set in this database",
+                        .import_summary = "Set settings from a file",
+                        .export_examples = "  svcmgr config export > settings.csv",
+                        .import_examples = "  svcmgr config import settings.csv"});
 }
 
 } // namespace svcmgr::cli

@@ -40,6 +40,12 @@ void add_customer_command(CLI::App& app, Context& ctx) {
         ctx.print(detail->tickets);
         return 0;
     }));
+
+    add_exchange_verbs(*customer, ctx, Dataset::customers,
+                       {.export_summary = "Write every customer",
+                        .import_summary = "Add (or with --update change) customers from a file",
+                        .export_examples = "  svcmgr customer export --bom > customers.csv",
+                        .import_examples = "  svcmgr customer import customers.csv"});
 }
 
 } // namespace svcmgr::cli

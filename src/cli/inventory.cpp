@@ -354,6 +354,21 @@ void add_inventory_command(CLI::App& app, Context& ctx) {
     add_part_verbs(*inventory, ctx);
     add_ledger_verbs(*inventory, ctx);
     add_advice_verbs(*inventory, ctx);
+    add_exchange_verbs(*inventory, ctx, Dataset::parts,
+                       {.export_summary = "Write every part with every machine column",
+                        .import_summary = "Add (or with --update change) parts from a file; "
+                                          "stock enters through 'moves import'",
+                        .export_examples = "  svcmgr inventory export > parts.csv",
+                        .import_examples = "  svcmgr inventory import supplier-parts.csv"});
+    auto* moves = inventory->add_subcommand("moves", "The ledger of every part, for export and "
+                                                     "import");
+    moves->footer("Example:\n  svcmgr inventory moves export > ledger.csv");
+    add_exchange_verbs(*moves, ctx, Dataset::moves,
+                       {.export_summary = "Write the whole ledger, oldest move first",
+                        .import_summary = "Add ledger moves from a file (on_hand follows)",
+                        .export_examples = "  svcmgr inventory moves export > ledger.csv",
+                        .import_examples = "  svcmgr inventory moves import ledger.csv",
+                        .updatable = false});
 }
 
 } // namespace svcmgr::cli

@@ -345,8 +345,14 @@ struct RowWriter::Impl {
         bool guard = type == ColumnType::text &&
                      std::any_of(k_csv_guard_prefixes.begin(), k_csv_guard_prefixes.end(),
                                  [&](std::string_view p) { return text.starts_with(p); });
-        bool quote = text.find_first_of(std::string_view{"\"\r\n"}) != std::string_view::npos ||
-                     text.find(options.delimiter) != std::string_view::npos;
+        // One pass: find_first_of would call memchr once per character of the cell.
+        bool quote = false;
+        for (const char c : text) {
+            if (c == '"' || c == '\r' || c == '\n' || c == options.delimiter) {
+                quote = true;
+                break;
+            }
+        }
         if (quote) {
             line += '"';
         }

@@ -354,6 +354,23 @@ void add_ticket_command(CLI::App& app, Context& ctx) {
     add_comment(*ticket, ctx);
     add_lifecycle(*ticket, ctx);
     add_need(*ticket, ctx);
+    add_exchange_verbs(*ticket, ctx, Dataset::tickets,
+                       {.export_summary = "Write every ticket with every machine column",
+                        .import_summary = "Add (or with --update change) tickets from a file",
+                        .export_examples = "  svcmgr ticket export > tickets.csv\n"
+                                           "  svcmgr ticket export --format jsonl --columns "
+                                           "id,status,title",
+                        .import_examples = "  svcmgr ticket import --dry-run tickets.csv\n"
+                                           "  svcmgr ticket import tickets.csv"});
+    auto* events = ticket->add_subcommand("events", "The history of every ticket, for export "
+                                                    "and import");
+    events->footer("Example:\n  svcmgr ticket events export > events.csv");
+    add_exchange_verbs(*events, ctx, Dataset::events,
+                       {.export_summary = "Write every ticket event (comment, reply, change)",
+                        .import_summary = "Add ticket events from a file",
+                        .export_examples = "  svcmgr ticket events export > events.csv",
+                        .import_examples = "  svcmgr ticket events import events.csv",
+                        .updatable = false});
 }
 
 } // namespace svcmgr::cli

@@ -3,6 +3,7 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
+#include "customer_sql.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
@@ -10,20 +11,6 @@
 namespace svcmgr {
 
 namespace {
-
-constexpr std::string_view k_customer_select =
-    "SELECT c.id, c.ref, c.name, c.email, c.phone, c.created_at, "
-    "(SELECT count(*) FROM ticket t WHERE t.customer_id = c.id), "
-    "(SELECT count(*) FROM ticket t WHERE t.customer_id = c.id AND t.status NOT IN "
-    "('resolved', 'closed')) "
-    "FROM customer c";
-
-std::vector<Column> customer_columns() {
-    return {{"id", ColumnType::integer},      {"ref", ColumnType::code},
-            {"name", ColumnType::text},       {"email", ColumnType::text},
-            {"phone", ColumnType::text},      {"created_at", ColumnType::time},
-            {"tickets", ColumnType::integer}, {"open_tickets", ColumnType::integer}};
-}
 
 Row read_row(const Statement& st, int columns) {
     Row row;

@@ -146,6 +146,16 @@ void bind_fields(Statement& st, const PartFields& f) {
         .bind(13, f.holding_rate);
 }
 
+Row read_row(const Statement& st, int n) {
+    Row row;
+    for (int i = 0; i < n; ++i) {
+        row.push_back(st.value(i));
+    }
+    return row;
+}
+
+} // namespace
+
 std::string part_select() {
     return fmt::format(
         "SELECT p.sku, p.name, p.location, p.supplier, p.on_hand, {}, {}, "
@@ -167,14 +177,6 @@ std::vector<Column> part_table_columns() {
             {"value", ColumnType::money}};
 }
 
-Row read_row(const Statement& st, int n) {
-    Row row;
-    for (int i = 0; i < n; ++i) {
-        row.push_back(st.value(i));
-    }
-    return row;
-}
-
 std::vector<Column> move_columns() {
     return {{"id", ColumnType::integer},      {"at", ColumnType::time},
             {"sku", ColumnType::code},        {"kind", ColumnType::code},
@@ -183,11 +185,9 @@ std::vector<Column> move_columns() {
             {"note", ColumnType::text}};
 }
 
-constexpr std::string_view k_move_select =
+const std::string_view k_move_select =
     "SELECT m.id, m.at, p.sku, m.kind, m.qty, m.ticket_id, m.unit_cost, m.actor, m.note "
     "FROM stock_move m JOIN part p ON p.id = m.part_id";
-
-} // namespace
 
 std::optional<OrderRule> parse_order_rule(std::string_view s) {
     if (s == "fixed") {

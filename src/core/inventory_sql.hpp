@@ -2,7 +2,11 @@
 
 // SQL fragments shared by the inventory modules (inventory.cpp, inventory_advice.cpp).
 
+#include <svcmgr/table.hpp>
+
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace svcmgr {
 
@@ -17,5 +21,13 @@ inline constexpr std::string_view k_reserved_sql =
 inline constexpr std::string_view k_on_order_sql =
     "(SELECT coalesce(sum(o.qty - o.received_qty), 0) FROM stock_order o "
     "WHERE o.part_id = p.id AND o.received_qty < o.qty)";
+
+// SELECT of the part columns (part_table_columns, in order) over `part p`.
+std::string part_select();
+// The machine columns of a part (DESIGN.md section 7), in order.
+std::vector<Column> part_table_columns();
+// The machine columns of a stock move, in order, and their SELECT over `stock_move m JOIN part p`.
+std::vector<Column> move_columns();
+extern const std::string_view k_move_select;
 
 } // namespace svcmgr

@@ -4,6 +4,7 @@
 
 #include "filter.hpp"
 #include "sql.hpp"
+#include "ticket_columns.hpp"
 
 #include <fmt/format.h>
 
@@ -13,42 +14,6 @@
 namespace svcmgr {
 
 namespace {
-
-struct TicketColumn {
-    std::string_view name;
-    ColumnType type;
-    std::string_view sql; // over `ticket t JOIN customer c`; $1 is the hourly cost in cents
-};
-
-// The machine columns of a ticket (DESIGN.md section 7), in order.
-constexpr std::array<TicketColumn, 22> k_columns = {{
-    {"id", ColumnType::integer, "t.id"},
-    {"ref", ColumnType::code, "t.ref"},
-    {"title", ColumnType::text, "t.title"},
-    {"status", ColumnType::code, "t.status"},
-    {"priority", ColumnType::code, "t.priority"},
-    {"category", ColumnType::code, "t.category"},
-    {"channel", ColumnType::code, "t.channel"},
-    {"customer_id", ColumnType::integer, "t.customer_id"},
-    {"customer", ColumnType::text, "c.name"},
-    {"email", ColumnType::text, "c.email"},
-    {"assignee", ColumnType::text, "t.assignee"},
-    {"created_at", ColumnType::time, "t.created_at"},
-    {"updated_at", ColumnType::time, "t.updated_at"},
-    {"first_response_at", ColumnType::time, "t.first_response_at"},
-    {"resolved_at", ColumnType::time, "t.resolved_at"},
-    {"closed_at", ColumnType::time, "t.closed_at"},
-    {"cause", ColumnType::code, "t.cause"},
-    {"preventable", ColumnType::boolean, "t.preventable"},
-    {"satisfaction", ColumnType::integer, "t.satisfaction"},
-    {"minutes", ColumnType::integer, "t.minutes"},
-    // Cost of service: labour rounded half-up to the cent, plus the parts consumed (less those
-    // returned) at the moving-average cost when consumed.
-    {"cost", ColumnType::money,
-     "(t.minutes * $1 + 30) / 60 + coalesce((SELECT -sum(m.qty * m.unit_cost) FROM stock_move m "
-     "WHERE m.ticket_id = t.id AND m.kind IN ('consume', 'return')), 0)"},
-    {"description", ColumnType::text, "t.description"},
-}};
 
 constexpr std::array<std::string_view, 8> k_default_columns = {
     "id", "status", "priority", "category", "customer", "assignee", "created_at", "title"};
@@ -74,9 +39,9 @@ constexpr std::array<SortKey, 9> k_sort_keys = {{
 }};
 
 const TicketColumn& column_named(std::string_view name) {
-    const auto* it = std::find_if(k_columns.begin(), k_columns.end(),
+    const auto* it = std::find_if(k_ticket_columns.begin(), k_ticket_columns.end(),
                                   [&](const TicketColumn& c) { return c.name == name; });
-    if (it == k_columns.end()) {
+    if (it == k_ticket_columns.end()) {
         throw Error(ErrorKind::usage, fmt::format("unknown column '{}'", name),
                     fmt::format("columns: {}", fmt::join(ticket_columns(), ",")));
     }
@@ -145,7 +110,7 @@ Table select_tickets(Database& db, const std::vector<const TicketColumn*>& colum
 
 std::vector<std::string> ticket_columns() {
     std::vector<std::string> names;
-    for (const auto& c : k_columns) {
+    for (const auto& c : k_ticket_columns) {
         names.emplace_back(c.name);
     }
     return names;
@@ -183,7 +148,7 @@ Table list_tickets(Database& db, const TicketQuery& query, std::int64_t now, con
 
 std::optional<TicketDetail> show_ticket(Database& db, std::int64_t id) {
     std::vector<const TicketColumn*> columns;
-    for (const auto& c : k_columns) {
+    for (const auto& c : k_ticket_columns) {
         columns.push_back(&c);
     }
     TicketDetail detail;

@@ -146,7 +146,7 @@ begin "customer without a verb exits 2"
 run svcmgr customer
 expect_status 2
 expect_err "svcmgr: error: customer needs a verb
-hint: verbs: list, show"
+hint: verbs: list, show, export, import"
 
 begin "customer commands write nothing"
 expect_eq "$(sql "SELECT count(*) FROM audit WHERE entity = 'customer'")" "4" "customer audit rows"

@@ -33,13 +33,13 @@ run svcmgr ticket
 expect_status 2
 expect_out ""
 expect_err "svcmgr: error: ticket needs a verb
-hint: verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need"
+hint: verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need, export, import, events"
 
 begin "config without a verb exits 2"
 run svcmgr config
 expect_status 2
 expect_err "svcmgr: error: config needs a verb
-hint: verbs: list, get, set, unset"
+hint: verbs: list, get, set, unset, export, import"
 
 begin "no command at all exits 2"
 run svcmgr

@@ -69,7 +69,7 @@ expect_typo "ticket close 1 --satisfation=5" "unknown option '--satisfation'" \
 expect_typo "xyzzy" "unknown command 'xyzzy'" \
     "commands: ticket, customer, inventory, report, config, audit, db"
 expect_typo "ticket frobnicate" "unknown ticket verb 'frobnicate'" \
-    "verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need"
+    "verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need, export, import, events"
 expect_typo "ticket add x --customer y --bogus" "unknown option '--bogus'" \
     "see svcmgr ticket add --help"
 expect_typo "config get currency extra" "unexpected argument 'extra'" \
