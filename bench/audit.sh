@@ -24,7 +24,8 @@ fi
 best_of() { # "WALL_MS CPU_MS": the best of $runs runs of "$@"
     local wall=999999999 cpu=999999999 e u s w c
     for _ in $(seq "$runs"); do
-        read -r e u s < <({ /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>/dev/null; } 2>&1)
+        /usr/bin/time -o "$work/time" -f '%e %U %S' "$@" >/dev/null
+        read -r e u s <"$work/time"
         w=$(python3 -c "print(round($e * 1000))")
         c=$(python3 -c "print(round(($u + $s) * 1000))")
         [ "$w" -lt "$wall" ] && wall=$w

@@ -5,9 +5,12 @@
 #include "audit_log.hpp"
 #include "sql.hpp"
 
+#include <fmt/format.h>
+#include <nettle/umac.h>
+
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
+#include <random>
 #include <unordered_map>
 
 namespace svcmgr {
@@ -82,6 +85,23 @@ private:
     sqlite3_stmt* m_stmt = nullptr;
 };
 
+// How after_state's scan sees each byte outside strings (1: `"`, 2: open, 3: close, 4: `,`),
+// and inside them (1: `"`, 5: `\`).
+constexpr auto k_outside = [] {
+    std::array<std::uint8_t, 256> table{};
+    table['"'] = 1;
+    table['{'] = table['['] = 2;
+    table['}'] = table[']'] = 3;
+    table[','] = 4;
+    return table;
+}();
+constexpr auto k_inside = [] {
+    std::array<std::uint8_t, 256> table{};
+    table['"'] = 1;
+    table['\\'] = 5;
+    return table;
+}();
+
 // The "after" member of a change as its canonical text. Changes are written canonically as
 // {"after":A,"before":B}, so A is the JSON value that starts after the first key; scanning it
 // avoids parsing the whole change.
@@ -91,26 +111,41 @@ std::optional<std::string_view> after_state(std::string_view change) {
         return std::nullopt;
     }
     const std::size_t start = k_prefix.size();
+    // A create's change ends in ,"before":null} and in valid JSON text that can only be its last
+    // member, so A is what lies between.
+    constexpr std::string_view k_created = R"(,"before":null})";
+    if (change.size() >= start + k_created.size() &&
+        change.substr(change.size() - k_created.size()) == k_created) {
+        return change.substr(start, change.size() - start - k_created.size());
+    }
+    const auto at = [&](std::size_t i) { return static_cast<unsigned char>(change[i]); };
     int depth = 0;
-    bool in_string = false;
     for (std::size_t i = start; i < change.size(); ++i) {
-        const char c = change[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
+        switch (k_outside[at(i)]) {
+        case 1: // a string: skip to its closing quote
+            for (++i; i < change.size(); ++i) {
+                const std::uint8_t kind = k_inside[at(i)];
+                if (kind == 1) {
+                    break;
+                }
+                if (kind == 5) {
+                    ++i;
+                }
             }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
+            break;
+        case 2:
             ++depth;
-        } else if (c == '}' || c == ']') {
+            break;
+        case 3:
             --depth;
-        } else if (c == ',' && depth == 0) {
-            return change.substr(start, i - start);
+            break;
+        case 4:
+            if (depth == 0) {
+                return change.substr(start, i - start);
+            }
+            break;
+        default:
+            break;
         }
     }
     return std::nullopt;
@@ -121,6 +156,45 @@ Digest digest_of(std::string_view bytes) {
     hasher.write(bytes);
     return hasher.finish();
 }
+
+// UMAC-128 as the hash of a HashWriter, every message under the same key and nonce. Verify
+// compares a row with the state its last single record left it in by this digest rather than
+// SHA-256, at a quarter of the cost: the key is drawn for each run, after the database was
+// written, so a row changed behind svcmgr's back matches its record only by a chance of about
+// 2^-100, which no choice of the change can raise.
+class Umac128 {
+public:
+    using Key = std::array<std::uint8_t, UMAC_KEY_SIZE>;
+    explicit Umac128(const Key& key) {
+        umac128_set_key(&m_ctx, key.data());
+        umac128_set_nonce(&m_ctx, k_nonce.size(), k_nonce.data());
+    }
+    void update(const char* data, std::size_t size) {
+        umac128_update(&m_ctx, size, reinterpret_cast<const std::uint8_t*>(data));
+    }
+    // As a Digest whose first 16 bytes are the tag.
+    Digest digest() {
+        Digest d{};
+        umac128_digest(&m_ctx, UMAC128_DIGEST_SIZE, d.data());
+        umac128_set_nonce(&m_ctx, k_nonce.size(), k_nonce.data());
+        return d;
+    }
+
+    static Key random_key() {
+        std::random_device random;
+        Key key{};
+        for (auto& byte : key) {
+            byte = static_cast<std::uint8_t>(random());
+        }
+        return key;
+    }
+
+private:
+    static constexpr std::array<std::uint8_t, 8> k_nonce{};
+    umac128_ctx m_ctx{};
+};
+
+using UmacWriter = HashWriter<Umac128>;
 
 // 64 hex characters as a digest; all zeros when malformed (which then matches no row).
 Digest digest_from_hex(std::string_view hex) {
@@ -188,6 +262,7 @@ std::optional<std::size_t> dense_id(std::string_view id) {
 struct LastRecord {
     std::int64_t seq = 0; // 0: none
     Digest state{};
+    bool batch = false; // state is SHA-256 (as a batch record lists it), else UMAC-128
 };
 
 // The last record of every row of the audited entities. Integer ids index a vector, other keys a
@@ -204,6 +279,14 @@ public:
             }
         } else {
             k.by_key[std::string(id)] = record;
+        }
+    }
+
+    // Makes room for the ids up to `max_id` of `kind` at once, when that is not far above the
+    // number of audit rows.
+    void reserve(std::size_t kind, std::int64_t max_id, std::int64_t rows) {
+        if (max_id >= 0 && max_id <= 2 * rows + 65536) {
+            m_kinds[kind].by_id.resize(static_cast<std::size_t>(max_id) + 1);
         }
     }
 
@@ -230,6 +313,7 @@ public:
         std::size_t kind;
         std::string id;
         Digest state;
+        bool batch;
     };
 
     // The records no row took, by seq.
@@ -239,12 +323,13 @@ public:
             const Kind& k = m_kinds[kind];
             for (std::size_t id = 0; id < k.by_id.size(); ++id) {
                 if (k.by_id[id].seq != 0) {
-                    out.push_back({k.by_id[id].seq, kind, std::to_string(id), k.by_id[id].state});
+                    const LastRecord& r = k.by_id[id];
+                    out.push_back({r.seq, kind, std::to_string(id), r.state, r.batch});
                 }
             }
             std::vector<Left> keyed;
             for (const auto& [id, record] : k.by_key) {
-                keyed.push_back({record.seq, kind, id, record.state});
+                keyed.push_back({record.seq, kind, id, record.state, record.batch});
             }
             std::sort(keyed.begin(), keyed.end(),
                       [](const Left& a, const Left& b) { return a.id < b.id; });
@@ -295,27 +380,35 @@ void record_batch(std::size_t kind, std::int64_t seq, std::string_view change, L
         return;
     }
     for (const auto& [key, hash] : rows->items()) {
-        last.set(
-            kind, key,
-            {seq, digest_from_hex(hash.is_string() ? hash.get<std::string>() : std::string())});
+        last.set(kind, key,
+                 {seq, digest_from_hex(hash.is_string() ? hash.get<std::string>() : std::string()),
+                  true});
     }
 }
 
 // How often verify reports progress, and how long a trail must be to report any.
 constexpr std::int64_t k_progress_step = 65536;
 
-void check_chain(Database& db, const VerifyOptions& options, VerifyReport& report,
-                 LastRecords& last) {
+void check_chain(Database& db, const VerifyOptions& options, const Umac128::Key& key,
+                 VerifyReport& report, LastRecords& last) {
     std::int64_t total = 0;
     {
         Statement count(db, "SELECT count(*) FROM audit");
         count.step();
         total = count.int64(0);
     }
+    for (std::size_t kind = 0; kind < k_audited.size(); ++kind) {
+        if (k_audited[kind].key == "id") {
+            Statement max_id(db, fmt::format("SELECT max(id) FROM {}", k_audited[kind].table));
+            max_id.step();
+            last.reserve(kind, max_id.optional_int64(0).value_or(-1), total);
+        }
+    }
     const bool progress = options.progress && total > k_progress_step;
     Cursor st(db, "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash, hash "
                   "FROM audit ORDER BY seq");
     Sha256Writer hasher;
+    UmacWriter state_hasher{Umac128(key)};
     std::string expected_prev(64, '0');
     std::int64_t expected_seq = 1;
     bool chain_broken = false;
@@ -360,8 +453,8 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
             if (entity_id == k_batch_id) {
                 record_batch(*kind, seq, change, last);
             } else {
-                hasher.write(after_state(change).value_or(""));
-                last.set(*kind, entity_id, {seq, hasher.finish()});
+                state_hasher.write(after_state(change).value_or(""));
+                last.set(*kind, entity_id, {seq, state_hasher.finish(), false});
             }
         }
         expected_prev.assign(hash);
@@ -389,8 +482,10 @@ struct CursorRow {
     std::string_view text(int i) const { return rows.text(i); }
 };
 
-void check_entities(Database& db, VerifyReport& report, LastRecords& last) {
+void check_entities(Database& db, const Umac128::Key& umac_key, VerifyReport& report,
+                    LastRecords& last) {
     Sha256Writer hasher;
+    UmacWriter state_hasher{Umac128(umac_key)};
     for (std::size_t kind = 0; kind < k_audited.size(); ++kind) {
         const AuditedTable& audited = k_audited[kind];
         Cursor rows(db, fmt::format("SELECT * FROM {} ORDER BY {}", audited.table, audited.key));
@@ -416,8 +511,15 @@ void check_entities(Database& db, VerifyReport& report, LastRecords& last) {
                     "{} {} has no audit record: it was added outside svcmgr", audited.entity, key));
                 continue;
             }
-            write_canonical_row(hasher, layout, CursorRow{rows});
-            if (hasher.finish() != record->state) {
+            Digest current{};
+            if (record->batch) {
+                write_canonical_row(hasher, layout, CursorRow{rows});
+                current = hasher.finish();
+            } else {
+                write_canonical_row(state_hasher, layout, CursorRow{rows});
+                current = state_hasher.finish();
+            }
+            if (current != record->state) {
                 report.problems.push_back(fmt::format(
                     "{} {} differs from its last audit record (row {}): it was changed outside "
                     "svcmgr",
@@ -427,8 +529,10 @@ void check_entities(Database& db, VerifyReport& report, LastRecords& last) {
     }
     // What is left was recorded but no longer exists: deleted unless its last record says so.
     const Digest deleted = digest_of("null");
+    state_hasher.write("null");
+    const Digest deleted_keyed = state_hasher.finish();
     for (const auto& left : last.left()) {
-        if (left.state != deleted) {
+        if (left.state != (left.batch ? deleted : deleted_keyed)) {
             report.problems.push_back(
                 fmt::format("{} {} was deleted outside svcmgr (last audit record: row {})",
                             k_audited[left.kind].entity, left.id, left.seq));
@@ -506,8 +610,9 @@ VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     LastRecords last;
     exec(db, "BEGIN"); // one consistent snapshot for both passes
     try {
-        check_chain(db, options, report, last);
-        check_entities(db, report, last);
+        const Umac128::Key key = Umac128::random_key();
+        check_chain(db, options, key, report, last);
+        check_entities(db, key, report, last);
     } catch (...) {
         exec(db, "ROLLBACK");
         throw;

@@ -99,53 +99,6 @@ void append_json_string(std::string& out, std::string_view s) {
     out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
-void Sha256Writer::flush() {
-    sha256_update(&m_ctx, m_len, reinterpret_cast<const std::uint8_t*>(m_buffer.data()));
-    m_len = 0;
-}
-
-void Sha256Writer::write(std::string_view bytes) {
-    if (bytes.size() > m_buffer.size() - m_len) {
-        flush();
-        if (bytes.size() > m_buffer.size()) {
-            sha256_update(&m_ctx, bytes.size(),
-                          reinterpret_cast<const std::uint8_t*>(bytes.data()));
-            return;
-        }
-    }
-    std::copy(bytes.begin(), bytes.end(), m_buffer.data() + m_len);
-    m_len += bytes.size();
-}
-
-void Sha256Writer::write_int(std::int64_t n) {
-    std::array<char, 24> digits{};
-    const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), n);
-    write(std::string_view(digits.data(), static_cast<std::size_t>(result.ptr - digits.data())));
-}
-
-void Sha256Writer::write_json_string(std::string_view s) {
-    // Escapes in pieces small enough that the buffer always has room for the worst case.
-    constexpr std::size_t k_piece = 1024;
-    write('"');
-    while (!s.empty()) {
-        const std::string_view piece = s.substr(0, k_piece);
-        if (escaped_size_bound(piece.size()) > m_buffer.size() - m_len) {
-            flush();
-        }
-        m_len = static_cast<std::size_t>(escape_json_chars(m_buffer.data() + m_len, piece) -
-                                         m_buffer.data());
-        s.remove_prefix(piece.size());
-    }
-    write('"');
-}
-
-Digest Sha256Writer::finish() {
-    flush();
-    Digest d{};
-    sha256_digest(&m_ctx, d.size(), d.data()); // also starts the next digest
-    return d;
-}
-
 std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_view actor,
                                 std::string_view action, std::string_view entity,
                                 std::string_view entity_id, std::string_view change) {

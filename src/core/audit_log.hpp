@@ -9,6 +9,7 @@
 #include <nettle/sha2.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -42,30 +43,86 @@ char* escape_json_chars(char* out, std::string_view s);
 
 using Digest = std::array<std::uint8_t, SHA256_DIGEST_SIZE>;
 
-// SHA-256 over bytes written piece by piece. Pieces go through a buffer, so that many small
-// pieces cost one call into nettle per block and escaped text is hashed without building it.
-class Sha256Writer {
+// SHA-256 as the hash of a HashWriter.
+class Sha256 {
 public:
-    Sha256Writer() { sha256_init(&m_ctx); }
-    void write(std::string_view bytes);
+    Sha256() { sha256_init(&m_ctx); }
+    void update(const char* data, std::size_t size) {
+        sha256_update(&m_ctx, size, reinterpret_cast<const std::uint8_t*>(data));
+    }
+    // The digest of everything since construction or the last digest.
+    Digest digest() {
+        Digest d{};
+        sha256_digest(&m_ctx, d.size(), d.data());
+        return d;
+    }
+
+private:
+    sha256_ctx m_ctx{};
+};
+
+// A hash over bytes written piece by piece. Pieces go through a buffer, so that many small
+// pieces cost one call into the hash per block and escaped text is hashed without building it.
+template <typename Hash>
+class HashWriter {
+public:
+    explicit HashWriter(Hash hash = {}) : m_hash(std::move(hash)) {}
+    void write(std::string_view bytes) {
+        if (bytes.size() > m_buffer.size() - m_len) {
+            flush();
+            if (bytes.size() > m_buffer.size()) {
+                m_hash.update(bytes.data(), bytes.size());
+                return;
+            }
+        }
+        std::copy(bytes.begin(), bytes.end(), m_buffer.data() + m_len);
+        m_len += bytes.size();
+    }
     void write(char c) {
         if (m_len == m_buffer.size()) {
             flush();
         }
         m_buffer[m_len++] = c;
     }
-    void write_int(std::int64_t n);
+    void write_int(std::int64_t n) {
+        std::array<char, 24> digits{};
+        const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), n);
+        write(
+            std::string_view(digits.data(), static_cast<std::size_t>(result.ptr - digits.data())));
+    }
     // `s` as a JSON string, the bytes append_json_string appends.
-    void write_json_string(std::string_view s);
+    void write_json_string(std::string_view s) {
+        // Escapes in pieces small enough that the buffer always has room for the worst case.
+        constexpr std::size_t k_piece = 1024;
+        write('"');
+        while (!s.empty()) {
+            const std::string_view piece = s.substr(0, k_piece);
+            if (escaped_size_bound(piece.size()) > m_buffer.size() - m_len) {
+                flush();
+            }
+            m_len = static_cast<std::size_t>(escape_json_chars(m_buffer.data() + m_len, piece) -
+                                             m_buffer.data());
+            s.remove_prefix(piece.size());
+        }
+        write('"');
+    }
     // The digest of everything written since construction or the last finish.
-    Digest finish();
+    auto finish() {
+        flush();
+        return m_hash.digest();
+    }
 
 private:
-    void flush();
-    sha256_ctx m_ctx{};
+    void flush() {
+        m_hash.update(m_buffer.data(), m_len);
+        m_len = 0;
+    }
+    Hash m_hash;
     std::size_t m_len = 0;
     std::array<char, 16384> m_buffer{};
 };
+
+using Sha256Writer = HashWriter<Sha256>;
 
 // The same interface appending to a string, to build the bytes a Sha256Writer hashes.
 class StringWriter {
