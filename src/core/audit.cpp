@@ -608,16 +608,6 @@ std::optional<AuditHead> parse_audit_head(std::string_view text) {
 VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     VerifyReport report;
     LastRecords last;
-    // Verify reads the whole database once: mapped into memory, SQLite reads its pages without
-    // copying each out of the page cache (the copies were a sixth of verify's time).
-    std::int64_t mmap_size = 0;
-    {
-        Statement pragma(db, "PRAGMA mmap_size");
-        if (pragma.step()) {
-            mmap_size = pragma.int64(0);
-        }
-    }
-    exec(db, "PRAGMA mmap_size = 2147418112");
     exec(db, "BEGIN"); // one consistent snapshot for both passes
     try {
         const Umac128::Key key = Umac128::random_key();
@@ -625,11 +615,9 @@ VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
         check_entities(db, key, report, last);
     } catch (...) {
         exec(db, "ROLLBACK");
-        exec(db, fmt::format("PRAGMA mmap_size = {}", mmap_size));
         throw;
     }
     exec(db, "COMMIT");
-    exec(db, fmt::format("PRAGMA mmap_size = {}", mmap_size));
     return report;
 }
 
