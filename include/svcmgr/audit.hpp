@@ -39,7 +39,8 @@ std::optional<AuditHead> parse_audit_head(std::string_view text);
 
 struct VerifyOptions {
     std::optional<AuditHead> expect_head = {};
-    // Called now and then with (rows checked, rows in all), for a progress display.
+    // Called with (rows checked, rows in all) after every 65,536 rows and once at the end, for a
+    // progress display; only for trails longer than 65,536 rows, which take a while.
     std::function<void(std::int64_t, std::int64_t)> progress = {};
 };
 

@@ -6,9 +6,11 @@
 #include "sql.hpp"
 
 #include <fmt/format.h>
-#include <nettle/sha2.h>
+#include <nettle/umac.h>
 
+#include <algorithm>
 #include <array>
+#include <random>
 #include <unordered_map>
 
 namespace svcmgr {
@@ -29,12 +31,76 @@ constexpr std::array<AuditedTable, 4> k_audited = {{
     {"setting", "setting", "key"},
 }};
 
-std::string hash_row(std::string_view prev_hash, std::int64_t seq, std::int64_t at,
-                     std::string_view actor, std::string_view action, std::string_view entity,
-                     std::string_view entity_id, std::string_view change) {
-    return sha256_hex(prev_hash,
-                      canonical_audit_row(seq, at, actor, action, entity, entity_id, change));
-}
+// A query read forward only, whose text it hands out without copying: a view is valid until the
+// next step. Verify reads every audit row once, so copies would be a large part of its time.
+class Cursor {
+public:
+    Cursor(Database& db, std::string_view sql) : m_db(handle(db)), m_path(&db.impl().path) {
+        const int rc =
+            sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &m_stmt, nullptr);
+        if (rc != SQLITE_OK) {
+            throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
+        }
+    }
+    ~Cursor() { sqlite3_finalize(m_stmt); }
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+
+    bool step() {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW) {
+            return true;
+        }
+        if (rc == SQLITE_DONE) {
+            return false;
+        }
+        throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
+    }
+    // As Statement::value tells them apart (call before reading the column).
+    ColumnKind kind(int col) const {
+        switch (sqlite3_column_type(m_stmt, col)) {
+        case SQLITE_INTEGER:
+            return ColumnKind::integer;
+        case SQLITE_NULL:
+            return ColumnKind::null;
+        default:
+            return ColumnKind::text;
+        }
+    }
+    std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+    std::string_view text(int col) const {
+        const auto* p = sqlite3_column_text(m_stmt, col);
+        if (p == nullptr) {
+            return {};
+        }
+        return {reinterpret_cast<const char*>(p),
+                static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
+    }
+    int column_count() const { return sqlite3_column_count(m_stmt); }
+    std::string column_name(int col) const { return sqlite3_column_name(m_stmt, col); }
+
+private:
+    sqlite3* m_db;
+    const std::string* m_path;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+// How after_state's scan sees each byte outside strings (1: `"`, 2: open, 3: close, 4: `,`),
+// and inside them (1: `"`, 5: `\`).
+constexpr auto k_outside = [] {
+    std::array<std::uint8_t, 256> table{};
+    table['"'] = 1;
+    table['{'] = table['['] = 2;
+    table['}'] = table[']'] = 3;
+    table[','] = 4;
+    return table;
+}();
+constexpr auto k_inside = [] {
+    std::array<std::uint8_t, 256> table{};
+    table['"'] = 1;
+    table['\\'] = 5;
+    return table;
+}();
 
 // The "after" member of a change as its canonical text. Changes are written canonically as
 // {"after":A,"before":B}, so A is the JSON value that starts after the first key; scanning it
@@ -45,43 +111,90 @@ std::optional<std::string_view> after_state(std::string_view change) {
         return std::nullopt;
     }
     const std::size_t start = k_prefix.size();
+    // A create's change ends in ,"before":null} and in valid JSON text that can only be its last
+    // member, so A is what lies between.
+    constexpr std::string_view k_created = R"(,"before":null})";
+    if (change.size() >= start + k_created.size() &&
+        change.substr(change.size() - k_created.size()) == k_created) {
+        return change.substr(start, change.size() - start - k_created.size());
+    }
+    const auto at = [&](std::size_t i) { return static_cast<unsigned char>(change[i]); };
     int depth = 0;
-    bool in_string = false;
     for (std::size_t i = start; i < change.size(); ++i) {
-        const char c = change[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
+        switch (k_outside[at(i)]) {
+        case 1: // a string: skip to its closing quote
+            for (++i; i < change.size(); ++i) {
+                const std::uint8_t kind = k_inside[at(i)];
+                if (kind == 1) {
+                    break;
+                }
+                if (kind == 5) {
+                    ++i;
+                }
             }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
+            break;
+        case 2:
             ++depth;
-        } else if (c == '}' || c == ']') {
+            break;
+        case 3:
             --depth;
-        } else if (c == ',' && depth == 0) {
-            return change.substr(start, i - start);
+            break;
+        case 4:
+            if (depth == 0) {
+                return change.substr(start, i - start);
+            }
+            break;
+        default:
+            break;
         }
     }
     return std::nullopt;
 }
 
-// The last audit record of each entity row ("ticket:42"): its seq and, for a row recorded in a
-// batch, the SHA-256 of its canonical state.
-using Digest = std::array<std::uint8_t, SHA256_DIGEST_SIZE>;
-
 Digest digest_of(std::string_view bytes) {
-    sha256_ctx ctx{};
-    sha256_init(&ctx);
-    sha256_update(&ctx, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
-    Digest d{};
-    sha256_digest(&ctx, d.size(), d.data());
-    return d;
+    Sha256Writer hasher;
+    hasher.write(bytes);
+    return hasher.finish();
 }
+
+// UMAC-128 as the hash of a HashWriter, every message under the same key and nonce. Verify
+// compares a row with the state its last single record left it in by this digest rather than
+// SHA-256, at a quarter of the cost: the key is drawn for each run, after the database was
+// written, so a row changed behind svcmgr's back matches its record only by a chance of about
+// 2^-100, which no choice of the change can raise.
+class Umac128 {
+public:
+    using Key = std::array<std::uint8_t, UMAC_KEY_SIZE>;
+    explicit Umac128(const Key& key) {
+        umac128_set_key(&m_ctx, key.data());
+        umac128_set_nonce(&m_ctx, k_nonce.size(), k_nonce.data());
+    }
+    void update(const char* data, std::size_t size) {
+        umac128_update(&m_ctx, size, reinterpret_cast<const std::uint8_t*>(data));
+    }
+    // As a Digest whose first 16 bytes are the tag.
+    Digest digest() {
+        Digest d{};
+        umac128_digest(&m_ctx, UMAC128_DIGEST_SIZE, d.data());
+        umac128_set_nonce(&m_ctx, k_nonce.size(), k_nonce.data());
+        return d;
+    }
+
+    static Key random_key() {
+        std::random_device random;
+        Key key{};
+        for (auto& byte : key) {
+            byte = static_cast<std::uint8_t>(random());
+        }
+        return key;
+    }
+
+private:
+    static constexpr std::array<std::uint8_t, 8> k_nonce{};
+    umac128_ctx m_ctx{};
+};
+
+using UmacWriter = HashWriter<Umac128>;
 
 // 64 hex characters as a digest; all zeros when malformed (which then matches no row).
 Digest digest_from_hex(std::string_view hex) {
@@ -103,52 +216,215 @@ Digest digest_from_hex(std::string_view hex) {
     return d;
 }
 
+// Whether `hex` is the 64 lowercase hex characters of `d`.
+bool hex_equals(const Digest& d, std::string_view hex) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    if (hex.size() != 2 * d.size()) {
+        return false;
+    }
+    std::array<char, 2 * SHA256_DIGEST_SIZE> text{};
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        text[2 * i] = k_hex[d[i] >> 4];
+        text[2 * i + 1] = k_hex[d[i] & 0xf];
+    }
+    return std::string_view(text.data(), text.size()) == hex;
+}
+
+// The index in k_audited of an entity, or nullopt when verify does not compare its rows.
+std::optional<std::size_t> audited_index(std::string_view entity) {
+    for (std::size_t i = 0; i < k_audited.size(); ++i) {
+        if (k_audited[i].entity == entity) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+// `id` as a number when it is written as svcmgr writes integer ids (decimal digits without a
+// leading zero), so that "17" and 17 name the same row and "017" another.
+std::optional<std::size_t> dense_id(std::string_view id) {
+    if (id.empty() || id.size() > 12 || (id[0] == '0' && id.size() > 1)) {
+        return std::nullopt;
+    }
+    std::size_t n = 0;
+    for (const char c : id) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return n;
+}
+
 // The last record of a row: its seq and the SHA-256 of the state it left the row in (a single
 // record's "after", or the state hash a batch record lists). Keeping the digest rather than the
 // state lets verify compare every row in one pass over each table.
 struct LastRecord {
-    std::int64_t seq = 0;
+    std::int64_t seq = 0; // 0: none
     Digest state{};
+    bool batch = false; // state is SHA-256 (as a batch record lists it), else UMAC-128
 };
-using LastRecords = std::unordered_map<std::string, LastRecord>;
 
-void record_batch(const std::string& entity, std::int64_t seq, const std::string& change,
-                  LastRecords& last) {
+// The last record of every row of the audited entities. Integer ids index a vector, other keys a
+// map; both are looked up by the key's text so a row's id and its audit records agree.
+class LastRecords {
+public:
+    void set(std::size_t kind, std::string_view id, LastRecord record) {
+        Kind& k = m_kinds[kind];
+        ++k.writes;
+        if (LastRecord* slot = dense_slot(k, id)) {
+            *slot = record;
+            if (!k.by_key.empty()) {
+                k.by_key.erase(std::string(id));
+            }
+        } else {
+            k.by_key[std::string(id)] = record;
+        }
+    }
+
+    // Makes room for the ids up to `max_id` of `kind` at once, when that is not far above the
+    // number of audit rows.
+    void reserve(std::size_t kind, std::int64_t max_id, std::int64_t rows) {
+        if (max_id >= 0 && max_id <= 2 * rows + 65536) {
+            m_kinds[kind].by_id.resize(static_cast<std::size_t>(max_id) + 1);
+        }
+    }
+
+    // Removes and returns the last record of `id`, nullopt when it has none.
+    std::optional<LastRecord> take(std::size_t kind, std::string_view id) {
+        Kind& k = m_kinds[kind];
+        if (const auto n = dense_id(id); n && *n < k.by_id.size() && k.by_id[*n].seq != 0) {
+            return std::exchange(k.by_id[*n], LastRecord{});
+        }
+        if (k.by_key.empty()) {
+            return std::nullopt;
+        }
+        const auto it = k.by_key.find(std::string(id));
+        if (it == k.by_key.end()) {
+            return std::nullopt;
+        }
+        const LastRecord record = it->second;
+        k.by_key.erase(it);
+        return record;
+    }
+
+    struct Left {
+        std::int64_t seq;
+        std::size_t kind;
+        std::string id;
+        Digest state;
+        bool batch;
+    };
+
+    // The records no row took, by seq.
+    std::vector<Left> left() const {
+        std::vector<Left> out;
+        for (std::size_t kind = 0; kind < m_kinds.size(); ++kind) {
+            const Kind& k = m_kinds[kind];
+            for (std::size_t id = 0; id < k.by_id.size(); ++id) {
+                if (k.by_id[id].seq != 0) {
+                    const LastRecord& r = k.by_id[id];
+                    out.push_back({r.seq, kind, std::to_string(id), r.state, r.batch});
+                }
+            }
+            std::vector<Left> keyed;
+            for (const auto& [id, record] : k.by_key) {
+                keyed.push_back({record.seq, kind, id, record.state, record.batch});
+            }
+            std::sort(keyed.begin(), keyed.end(),
+                      [](const Left& a, const Left& b) { return a.id < b.id; });
+            out.insert(out.end(), keyed.begin(), keyed.end());
+        }
+        std::stable_sort(out.begin(), out.end(),
+                         [](const Left& a, const Left& b) { return a.seq < b.seq; });
+        return out;
+    }
+
+private:
+    struct Kind {
+        std::vector<LastRecord> by_id;
+        std::unordered_map<std::string, LastRecord> by_key;
+        std::size_t writes = 0;
+    };
+
+    // The vector slot of a dense id, growing the vector for ids not far above the number of
+    // records; nullptr for other keys and for ids far above (a forged huge id goes to the map).
+    static LastRecord* dense_slot(Kind& k, std::string_view id) {
+        const auto n = dense_id(id);
+        if (!n) {
+            return nullptr;
+        }
+        if (*n >= k.by_id.size()) {
+            if (*n > 2 * k.writes + 65536) {
+                return nullptr;
+            }
+            k.by_id.resize(std::max(*n + 1, 2 * k.by_id.size()));
+        }
+        return &k.by_id[*n];
+    }
+
+    std::array<Kind, k_audited.size()> m_kinds{};
+};
+
+void record_batch(std::size_t kind, std::int64_t seq, std::string_view change, LastRecords& last) {
     const Json parsed = Json::parse(change, nullptr, false);
-    if (!parsed.is_object() || !parsed["after"].is_object() ||
-        !parsed["after"]["rows"].is_object()) {
+    if (!parsed.is_object()) {
         return;
     }
-    for (const auto& [key, hash] : parsed["after"]["rows"].items()) {
-        last[entity + ":" + key] = {
-            seq, digest_from_hex(hash.is_string() ? hash.get<std::string>() : std::string())};
+    const auto after = parsed.find("after");
+    if (after == parsed.end() || !after->is_object()) {
+        return;
+    }
+    const auto rows = after->find("rows");
+    if (rows == after->end() || !rows->is_object()) {
+        return;
+    }
+    for (const auto& [key, hash] : rows->items()) {
+        last.set(kind, key,
+                 {seq, digest_from_hex(hash.is_string() ? hash.get<std::string>() : std::string()),
+                  true});
     }
 }
 
-void check_chain(Database& db, const VerifyOptions& options, VerifyReport& report,
-                 LastRecords& last_seq) {
+// How often verify reports progress, and how long a trail must be to report any.
+constexpr std::int64_t k_progress_step = 65536;
+
+void check_chain(Database& db, const VerifyOptions& options, const Umac128::Key& key,
+                 VerifyReport& report, LastRecords& last) {
     std::int64_t total = 0;
     {
         Statement count(db, "SELECT count(*) FROM audit");
         count.step();
         total = count.int64(0);
     }
-    Statement st(db, "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash, hash "
-                     "FROM audit ORDER BY seq");
+    for (std::size_t kind = 0; kind < k_audited.size(); ++kind) {
+        if (k_audited[kind].key == "id") {
+            Statement max_id(db, fmt::format("SELECT max(id) FROM {}", k_audited[kind].table));
+            max_id.step();
+            last.reserve(kind, max_id.optional_int64(0).value_or(-1), total);
+        }
+    }
+    const bool progress = options.progress && total > k_progress_step;
+    Cursor st(db, "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash, hash "
+                  "FROM audit ORDER BY seq");
+    Sha256Writer hasher;
+    UmacWriter state_hasher{Umac128(key)};
     std::string expected_prev(64, '0');
     std::int64_t expected_seq = 1;
     bool chain_broken = false;
     bool head_seen = false;
     while (st.step()) {
         const std::int64_t seq = st.int64(0);
-        const std::string entity = st.text(4);
-        const std::string entity_id = st.text(5);
-        const std::string change = st.text(6);
-        const std::string prev_hash = st.text(7);
-        const std::string hash = st.text(8);
+        const std::string_view entity = st.text(4);
+        const std::string_view entity_id = st.text(5);
+        const std::string_view change = st.text(6);
+        const std::string_view prev_hash = st.text(7);
+        const std::string_view hash = st.text(8);
         if (!chain_broken) {
-            const std::string recomputed = hash_row(prev_hash, seq, st.int64(1), st.text(2),
-                                                    st.text(3), entity, entity_id, change);
+            hasher.write(prev_hash);
+            write_audit_row(hasher, seq, st.int64(1), st.text(2), st.text(3), entity, entity_id,
+                            change);
+            const Digest recomputed = hasher.finish();
             if (seq != expected_seq) {
                 report.problems.push_back(
                     seq > expected_seq
@@ -160,7 +436,7 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
                     "audit row {} does not follow row {}: its prev_hash is not that row's hash",
                     seq, seq - 1));
                 chain_broken = true;
-            } else if (recomputed != hash) {
+            } else if (!hex_equals(recomputed, hash)) {
                 report.problems.push_back(fmt::format(
                     "audit row {} was altered: its hash does not match its contents", seq));
                 chain_broken = true;
@@ -173,15 +449,18 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
                                                       hash, options.expect_head->hash));
             }
         }
-        if (entity_id == k_batch_id) {
-            record_batch(entity, seq, change, last_seq);
-        } else {
-            last_seq[entity + ":" + entity_id] = {seq, digest_of(after_state(change).value_or(""))};
+        if (const auto kind = audited_index(entity)) {
+            if (entity_id == k_batch_id) {
+                record_batch(*kind, seq, change, last);
+            } else {
+                state_hasher.write(after_state(change).value_or(""));
+                last.set(*kind, entity_id, {seq, state_hasher.finish(), false});
+            }
         }
-        expected_prev = hash;
+        expected_prev.assign(hash);
         expected_seq = seq + 1;
         ++report.rows;
-        if (options.progress && report.rows % 65536 == 0) {
+        if (progress && report.rows % k_progress_step == 0) {
             options.progress(report.rows, total);
         }
     }
@@ -190,58 +469,73 @@ void check_chain(Database& db, const VerifyOptions& options, VerifyReport& repor
             fmt::format("audit row {} is missing: the trail was truncated (its newest row is {})",
                         options.expect_head->seq, report.rows == 0 ? 0 : expected_seq - 1));
     }
-    if (options.progress) {
+    if (progress) {
         options.progress(report.rows, total);
     }
 }
 
-void check_entities(Database& db, VerifyReport& report, LastRecords& last_seq) {
-    for (const auto& audited : k_audited) {
-        Statement rows(db, fmt::format("SELECT * FROM {} ORDER BY {}", audited.table, audited.key));
-        const std::vector<int> order = columns_by_name(rows);
-        int key_column = 0;
-        while (key_column < rows.column_count() && rows.column_name(key_column) != audited.key) {
-            ++key_column;
+// A Cursor's current row as write_canonical_row reads it.
+struct CursorRow {
+    const Cursor& rows;
+    ColumnKind kind(int i) const { return rows.kind(i); }
+    std::int64_t int64(int i) const { return rows.int64(i); }
+    std::string_view text(int i) const { return rows.text(i); }
+};
+
+void check_entities(Database& db, const Umac128::Key& umac_key, VerifyReport& report,
+                    LastRecords& last) {
+    Sha256Writer hasher;
+    UmacWriter state_hasher{Umac128(umac_key)};
+    for (std::size_t kind = 0; kind < k_audited.size(); ++kind) {
+        const AuditedTable& audited = k_audited[kind];
+        Cursor rows(db, fmt::format("SELECT * FROM {} ORDER BY {}", audited.table, audited.key));
+        std::vector<std::string> names;
+        for (int i = 0; i < rows.column_count(); ++i) {
+            names.push_back(rows.column_name(i));
         }
+        const RowLayout layout = row_layout(names);
+        const auto key_column =
+            static_cast<int>(std::find(names.begin(), names.end(), audited.key) - names.begin());
+        std::string key;
         while (rows.step()) {
-            const std::string key_text = rows.text(key_column);
-            const std::string name = fmt::format("{}:{}", audited.entity, key_text);
             ++report.entities;
-            const auto it = last_seq.find(name);
-            if (it == last_seq.end()) {
-                report.problems.push_back(
-                    fmt::format("{} {} has no audit record: it was added outside svcmgr",
-                                audited.entity, key_text));
+            // An integer key read as a number: reading it as text would convert the column.
+            if (rows.kind(key_column) == ColumnKind::integer) {
+                key = std::to_string(rows.int64(key_column));
+            } else {
+                key.assign(rows.text(key_column));
+            }
+            const auto record = last.take(kind, key);
+            if (!record) {
+                report.problems.push_back(fmt::format(
+                    "{} {} has no audit record: it was added outside svcmgr", audited.entity, key));
                 continue;
             }
-            const std::string current = canonical_row(rows, order);
-            const LastRecord& last = it->second;
-            if (digest_of(current) != last.state) {
+            Digest current{};
+            if (record->batch) {
+                write_canonical_row(hasher, layout, CursorRow{rows});
+                current = hasher.finish();
+            } else {
+                write_canonical_row(state_hasher, layout, CursorRow{rows});
+                current = state_hasher.finish();
+            }
+            if (current != record->state) {
                 report.problems.push_back(fmt::format(
                     "{} {} differs from its last audit record (row {}): it was changed outside "
                     "svcmgr",
-                    audited.entity, key_text, last.seq));
+                    audited.entity, key, record->seq));
             }
-            last_seq.erase(it);
         }
     }
     // What is left was recorded but no longer exists: deleted unless its last record says so.
     const Digest deleted = digest_of("null");
-    std::vector<std::pair<std::string, std::int64_t>> gone;
-    for (const auto& [name, last] : last_seq) {
-        gone.emplace_back(name, last.seq);
-    }
-    std::sort(gone.begin(), gone.end(),
-              [](const auto& a, const auto& b) { return a.second < b.second; });
-    for (const auto& [name, seq] : gone) {
-        const auto colon = name.find(':');
-        const std::string_view entity = std::string_view(name).substr(0, colon);
-        const bool audited = std::any_of(k_audited.begin(), k_audited.end(),
-                                         [&](const auto& a) { return a.entity == entity; });
-        if (audited && last_seq[name].state != deleted) {
+    state_hasher.write("null");
+    const Digest deleted_keyed = state_hasher.finish();
+    for (const auto& left : last.left()) {
+        if (left.state != (left.batch ? deleted : deleted_keyed)) {
             report.problems.push_back(
-                fmt::format("{} {} was deleted outside svcmgr (last audit record: row {})", entity,
-                            name.substr(colon + 1), seq));
+                fmt::format("{} {} was deleted outside svcmgr (last audit record: row {})",
+                            k_audited[left.kind].entity, left.id, left.seq));
         }
     }
 }
@@ -313,16 +607,12 @@ std::optional<AuditHead> parse_audit_head(std::string_view text) {
 
 VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     VerifyReport report;
-    LastRecords last_seq;
-    {
-        Statement count(db, "SELECT count(*) FROM audit");
-        count.step();
-        last_seq.reserve(static_cast<std::size_t>(count.int64(0)));
-    }
+    LastRecords last;
     exec(db, "BEGIN"); // one consistent snapshot for both passes
     try {
-        check_chain(db, options, report, last_seq);
-        check_entities(db, report, last_seq);
+        const Umac128::Key key = Umac128::random_key();
+        check_chain(db, options, key, report, last);
+        check_entities(db, key, report, last);
     } catch (...) {
         exec(db, "ROLLBACK");
         throw;

@@ -9,6 +9,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace svcmgr {
 
@@ -38,80 +43,116 @@ std::string sha256_hex(std::string_view first, std::string_view second) {
     return hex;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+// How escape_json_chars writes each byte: as itself (0), after a backslash (1: `"` and `\`), or
+// as a control character (2).
+constexpr auto k_escape_class = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (std::size_t c = 0; c < 0x20; ++c) {
+        table[c] = 2;
+    }
+    table['"'] = 1;
+    table['\\'] = 1;
+    return table;
+}();
+
+char* escape_control(char* out, unsigned char u) {
     static constexpr char k_hex[] = "0123456789abcdef";
-    out += '"';
-    static constexpr auto k_needs_escape = [] {
-        std::array<bool, 256> table{};
-        for (std::size_t c = 0; c < 0x20; ++c) {
-            table[c] = true;
-        }
-        table['"'] = true;
-        table['\\'] = true;
-        return table;
-    }();
-    out.reserve(out.size() + s.size() + 2);
-    std::size_t run = 0; // start of the pending run of characters that need no escape
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto u = static_cast<unsigned char>(s[i]);
-        if (!k_needs_escape[u]) {
+    static constexpr std::array<char, 0x20> k_short = {0, 0,   0,   0, 0, 0, 0, 0, 'b', 't', 'n',
+                                                       0, 'f', 'r', 0, 0, 0, 0, 0, 0,   0,   0,
+                                                       0, 0,   0,   0, 0, 0, 0, 0, 0,   0};
+    *out++ = '\\';
+    if (k_short[u] != 0) {
+        *out++ = k_short[u];
+        return out;
+    }
+    *out++ = 'u';
+    *out++ = '0';
+    *out++ = '0';
+    *out++ = k_hex[u >> 4];
+    *out++ = k_hex[u & 0xf];
+    return out;
+}
+
+} // namespace
+
+namespace {
+
+char* escape_json_scalar(char* out, std::string_view s) {
+    for (const char ch : s) {
+        const auto u = static_cast<unsigned char>(ch);
+        const std::uint8_t kind = k_escape_class[u];
+        if (kind > 1) {
+            out = escape_control(out, u);
             continue;
         }
-        out.append(s.data() + run, i - run);
-        run = i + 1;
-        switch (u) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            out += "\\u00";
-            out += k_hex[u >> 4];
-            out += k_hex[u & 0xf];
-        }
+        // Quotes are frequent in the JSON text of a change: write both bytes and advance by one
+        // or two rather than branch on each character.
+        out[0] = kind != 0 ? '\\' : ch;
+        out[1] = ch;
+        out += 1 + kind;
     }
-    out.append(s.data() + run, s.size() - run);
-    out += '"';
+    return out;
+}
+
+} // namespace
+
+char* escape_json_chars(char* out, std::string_view s) {
+    const char* p = s.data();
+    const char* const end = p + s.size();
+#if defined(__SSE2__)
+    // 16 bytes at a time: copy them, then put a backslash before each `"` and `\` by writing the
+    // rest of the 16 again one place further on. The loads reach up to 15 bytes beyond the 16,
+    // hence the margin; blocks with a control character take the scalar way.
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1f);
+    while (end - p >= 32) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(block, below_space), below_space);
+        if (_mm_movemask_epi8(control) != 0) {
+            out = escape_json_scalar(out, std::string_view(p, 16));
+            p += 16;
+            continue;
+        }
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash))));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), block);
+        unsigned done = 0;
+        while (mask != 0) {
+            const auto at = static_cast<unsigned>(std::countr_zero(mask));
+            out += at - done;
+            *out++ = '\\';
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)));
+            done = at;
+            mask &= mask - 1;
+        }
+        out += 16 - done;
+        p += 16;
+    }
+#endif
+    return escape_json_scalar(out, std::string_view(p, static_cast<std::size_t>(end - p)));
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    const std::size_t start = out.size();
+    out.resize(start + escaped_size_bound(s.size()) + 2);
+    char* p = out.data() + start;
+    *p++ = '"';
+    p = escape_json_chars(p, s);
+    *p++ = '"';
+    out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_view actor,
                                 std::string_view action, std::string_view entity,
                                 std::string_view entity_id, std::string_view change) {
-    // Keys in RFC 8785 order: action, actor, at, change, entity, entity_id, seq.
     std::string out;
     out.reserve(change.size() + change.size() / 8 + actor.size() + 128);
-    out += "{\"action\":";
-    append_json_string(out, action);
-    out += ",\"actor\":";
-    append_json_string(out, actor);
-    out += ",\"at\":";
-    out += std::to_string(at);
-    out += ",\"change\":";
-    append_json_string(out, change);
-    out += ",\"entity\":";
-    append_json_string(out, entity);
-    out += ",\"entity_id\":";
-    append_json_string(out, entity_id);
-    out += ",\"seq\":";
-    out += std::to_string(seq);
-    out += '}';
+    StringWriter writer(out);
+    write_audit_row(writer, seq, at, actor, action, entity, entity_id, change);
     return out;
 }
 
@@ -152,36 +193,68 @@ void append_batch_audit(Database& db, const Stamp& stamp, std::string_view actio
 }
 
 std::vector<int> columns_by_name(const Statement& st) {
-    std::vector<std::pair<std::string, int>> names;
+    std::vector<std::string> names;
     for (int i = 0; i < st.column_count(); ++i) {
-        names.emplace_back(st.column_name(i), i);
+        names.push_back(st.column_name(i));
     }
-    std::sort(names.begin(), names.end());
-    std::vector<int> order;
-    for (const auto& [name, i] : names) {
-        order.push_back(i);
-    }
-    return order;
+    return row_layout(names).columns;
 }
 
-std::string canonical_row(const Statement& st, const std::vector<int>& order) {
-    std::string out = "{";
+namespace {
+
+RowLayout layout_in_order(const std::vector<std::string>& names, const std::vector<int>& order) {
+    RowLayout layout;
     for (const int i : order) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        append_json_string(out, st.column_name(i));
-        out += ':';
-        const Value v = st.value(i);
-        if (const auto* number = std::get_if<std::int64_t>(&v)) {
-            out += std::to_string(*number);
-        } else if (const auto* text = std::get_if<std::string>(&v)) {
-            append_json_string(out, *text);
-        } else {
-            out += "null";
-        }
+        std::string key = layout.columns.empty() ? "{" : ",";
+        append_json_string(key, names[static_cast<std::size_t>(i)]);
+        key += ':';
+        layout.columns.push_back(i);
+        layout.keys.push_back(std::move(key));
     }
-    out += '}';
+    return layout;
+}
+
+} // namespace
+
+RowLayout row_layout(const std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, int>> sorted;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        sorted.emplace_back(names[i], static_cast<int>(i));
+    }
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<int> order;
+    for (const auto& [name, i] : sorted) {
+        order.push_back(i);
+    }
+    return layout_in_order(names, order);
+}
+
+namespace {
+
+// A Statement's current row as write_canonical_row reads it.
+struct StatementRow {
+    const Statement& st;
+    ColumnKind kind(int i) const {
+        const Value v = st.value(i);
+        return std::holds_alternative<std::int64_t>(v)  ? ColumnKind::integer
+               : std::holds_alternative<std::string>(v) ? ColumnKind::text
+                                                        : ColumnKind::null;
+    }
+    std::int64_t int64(int i) const { return st.int64(i); }
+    std::string text(int i) const { return st.text(i); }
+};
+
+} // namespace
+
+std::string canonical_row(const Statement& st, const std::vector<int>& order) {
+    std::vector<std::string> names;
+    for (int i = 0; i < st.column_count(); ++i) {
+        names.push_back(st.column_name(i));
+    }
+    const RowLayout layout = layout_in_order(names, order);
+    std::string out;
+    StringWriter writer(out);
+    write_canonical_row(writer, layout, StatementRow{st});
     return out;
 }
 

@@ -216,4 +216,30 @@ expect_status 0
 run svcmgr audit verify -q
 expect_status 0
 
+begin "audit verify shows no progress for a short trail, even on a terminal"
+fresh
+script -qec "$SVCMGR audit verify" /dev/null >"$T/tty" 2>&1
+expect_eq "$(tr -d '\r' <"$T/tty")" "ok: 7 audit rows, 5 records match" "terminal output"
+
+# Progress starts beyond 65,536 rows: bench/audit_gen.py writes a valid chain of 5 customers and
+# 65,532 tickets without going through svcmgr for each.
+long="$T/long.db"
+svcmgr --db "$long" config list >/dev/null
+python3 "${SVCMGR_SOURCE_DIR:?}/bench/audit_gen.py" "$long" 65532
+
+begin "audit verify shows progress on stderr for a long trail when stderr is a terminal"
+script -qec "$SVCMGR --db '$long' audit verify" /dev/null >"$T/tty" 2>&1
+expect_eq "$(sed 's/\r$//' "$T/tty" | tr '\r' '|')" \
+    "|verifying audit rows: 65536/65537|verifying audit rows: 65537/65537
+ok: 65537 audit rows, 65537 records match" "terminal output"
+script -qec "$SVCMGR --db '$long' audit verify 2>'$T/tty-err'" /dev/null >"$T/tty" 2>&1
+expect_eq "$(tr -d '\r' <"$T/tty")" "ok: 65537 audit rows, 65537 records match" "stdout on a terminal"
+expect_eq "$(cat "$T/tty-err")" "" "stderr redirected to a file"
+
+begin "audit verify prints only its result when stderr is not a terminal"
+run svcmgr --db "$long" audit verify
+expect_status 0
+expect_out "ok: 65537 audit rows, 65537 records match"
+expect_err ""
+
 finish

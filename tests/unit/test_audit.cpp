@@ -6,6 +6,9 @@
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <random>
 
 using namespace svcmgr;
 
@@ -16,6 +19,69 @@ TEST_CASE("canonical_audit_row is the RFC 8785 serialization of the row") {
                       {"change", change}};
     CHECK(canonical_audit_row(12, 1763812383, "jüri", "update", "ticket", "7", change) ==
           canonical_json(row));
+}
+
+namespace {
+
+// Text of `n` characters drawn from quotes, backslashes, control characters, ASCII and
+// multi-byte UTF-8, in runs, so that escapes fall at every position of a 16-byte block.
+std::string mixed_text(std::mt19937& rng, std::size_t n) {
+    static const std::vector<std::string> k_pieces = {"\"",
+                                                      "\\",
+                                                      "\n",
+                                                      "\t",
+                                                      std::string(1, '\x01'),
+                                                      std::string(1, '\x1f'),
+                                                      "\x7f",
+                                                      "a",
+                                                      "Z",
+                                                      " ",
+                                                      "{",
+                                                      ":",
+                                                      "å",
+                                                      "Š",
+                                                      "€",
+                                                      "😀",
+                                                      "abcdefghijklmnopqrstuvwxyz0123456789"};
+    std::string out;
+    std::uniform_int_distribution<std::size_t> pick(0, k_pieces.size() - 1);
+    while (out.size() < n) {
+        out += k_pieces[pick(rng)];
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("canonical_audit_row escapes long and short text as nlohmann does") {
+    std::mt19937 rng(5);
+    for (std::size_t n = 0; n < 200; ++n) {
+        const std::string change = mixed_text(rng, n);
+        const std::string actor = mixed_text(rng, n / 4);
+        const Json row = {
+            {"seq", 1},           {"at", 0},          {"actor", actor},  {"action", "set"},
+            {"entity", "ticket"}, {"entity_id", "7"}, {"change", change}};
+        CHECK(canonical_audit_row(1, 0, actor, "set", "ticket", "7", change) ==
+              canonical_json(row));
+    }
+}
+
+TEST_CASE("Sha256Writer hashes the bytes canonical_audit_row builds, beyond its buffer") {
+    std::mt19937 rng(11);
+    for (const std::size_t n : {0U, 31U, 32U, 1023U, 1024U, 1025U, 16384U, 50000U}) {
+        const std::string change = mixed_text(rng, n);
+        const std::string prev(64, 'f');
+        Sha256Writer writer;
+        writer.write(prev);
+        write_audit_row(writer, 3, 99, "ana", "update", "ticket", "1", change);
+        const Digest digest = writer.finish();
+        std::string hex;
+        for (const auto byte : digest) {
+            hex += fmt::format("{:02x}", byte);
+        }
+        CHECK(hex ==
+              sha256_hex(prev, canonical_audit_row(3, 99, "ana", "update", "ticket", "1", change)));
+    }
 }
 
 TEST_CASE("sha256_hex matches a known digest") {
@@ -104,4 +170,26 @@ TEST_CASE("canonical_row equals the canonical text of row_state") {
     REQUIRE(st.step());
     CHECK(canonical_row(st, columns_by_name(st)) ==
           canonical_json(row_state(db, "ticket", "id", std::int64_t{1})));
+}
+
+TEST_CASE("verify_audit checks rows whose ids are far above the number of records") {
+    Database db = Database::open_memory();
+    {
+        WriteTransaction tx(db);
+        exec(db, "INSERT INTO customer (id, name, created_at) VALUES (9000000000, 'Budi', 10)");
+        append_audit(db, {"ana", 10}, "create", "customer", "9000000000", nullptr,
+                     row_state(db, "customer", "id", std::int64_t{9000000000}));
+        tx.commit();
+    }
+    CHECK(verify_audit(db, {}).problems.empty());
+    exec(db, "UPDATE customer SET name = 'Budi S.' WHERE id = 9000000000");
+    VerifyReport report = verify_audit(db, {});
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0] == "customer 9000000000 differs from its last audit record (row 1): "
+                                "it was changed outside svcmgr");
+    exec(db, "DELETE FROM customer");
+    report = verify_audit(db, {});
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0] ==
+          "customer 9000000000 was deleted outside svcmgr (last audit record: row 1)");
 }
