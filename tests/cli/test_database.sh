@@ -155,6 +155,32 @@ expect_status 66
 expect_err "svcmgr: error: $T/adir is a directory, not a database"
 expect_eq "$(ls -A "$T/adir")" "" "files in the directory"
 
+begin "--db naming a device, a FIFO or a socket exits 66 before SQLite opens it"
+# As root SQLite would open /dev/null and create /dev/null-journal beside it.
+left_before=$(ls -d /dev/null-* 2>/dev/null)
+for verb in "ticket list" "ticket add x --customer y"; do
+    # shellcheck disable=SC2086
+    run svcmgr --db /dev/null $verb
+    expect_status 66
+    expect_out ""
+    expect_err "svcmgr: error: /dev/null is a character device, not a database"
+done
+expect_eq "$(ls -d /dev/null-* 2>/dev/null)" "$left_before" "files beside /dev/null"
+mkdir "$T/special"
+mkfifo "$T/special/fifo.db"
+run timeout 10 "$SVCMGR" --db "$T/special/fifo.db" ticket add x --customer y
+expect_status 66
+expect_err "svcmgr: error: $T/special/fifo.db is a FIFO, not a database"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/special/socket.db"
+run svcmgr --db "$T/special/socket.db" ticket list
+expect_status 66
+expect_err "svcmgr: error: $T/special/socket.db is a socket, not a database"
+expect_eq "$(ls "$T/special")" "$(printf 'fifo.db\nsocket.db')" "files"
+ln -s /dev/zero "$T/special/link.db"
+run svcmgr --db "$T/special/link.db" ticket list
+expect_status 66
+expect_err "svcmgr: error: $T/special/link.db is a character device, not a database"
+
 begin "--db naming a CSV file exits 66 and leaves it unchanged"
 printf 'id,title\r\n1,Invoice\r\n' >"$T/tickets.csv"
 sum=$(md5sum <"$T/tickets.csv")
@@ -219,7 +245,7 @@ chmod 0600 "$T/zero.db"
 run svcmgr --db "$T/zero.db" ticket add "Fresh" --customer "Ni Luh"
 expect_status 0
 expect_out "1"
-expect_eq "$(sqlite3 "$T/zero.db" 'PRAGMA user_version')" "2" "schema version"
+expect_eq "$(sqlite3 "$T/zero.db" 'PRAGMA user_version')" "3" "schema version"
 expect_eq "$(sqlite3 "$T/zero.db" 'SELECT title FROM ticket')" "Fresh" "title"
 
 begin "a zero-byte file serves reads as an empty database"
@@ -234,7 +260,7 @@ sqlite3 "$T/newer.db" 'PRAGMA user_version = 99'
 sum=$(md5sum <"$T/newer.db")
 run svcmgr --db "$T/newer.db" ticket list
 expect_status 78
-expect_err "svcmgr: error: database $T/newer.db has schema version 99, newer than this svcmgr understands (2)
+expect_err "svcmgr: error: database $T/newer.db has schema version 99, newer than this svcmgr understands (3)
 hint: upgrade svcmgr to use this database"
 run svcmgr --db "$T/newer.db" ticket add "x" --customer "y"
 expect_status 78
