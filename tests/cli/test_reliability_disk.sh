@@ -140,9 +140,7 @@ before=$(state)
 run_full 100000 db backup "$T/backup.db"
 expect_status 74
 expect_out ""
-expect_err_contains "svcmgr: error: "
-# Known problem: the message names the live database ("database $DB: disk I/O error"), not the
-# backup file that could not be written.
+expect_err "svcmgr: error: cannot write backup $T/backup.db: disk I/O error"
 [ -e "$T/backup.db" ] && fail "a partial backup was left"
 expect_intact "$before"
 
