@@ -196,11 +196,17 @@ std::unique_ptr<Database::Impl> connect(const std::string& path, bool read_only,
     impl->path = path;
     impl->read_only = read_only;
     const std::string doing = fmt::format("cannot open database {}", path);
+    // Busy is said the same way whenever it happens, since the advice (retry) is the same.
+    const auto fail = [&](int rc) {
+        const int primary = rc & 0xff;
+        const bool busy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+        throw_sqlite(impl->handle, rc, busy ? fmt::format("database {}", path) : doing);
+    };
     const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (const int rc = sqlite3_open_v2(path.c_str(), &impl->handle, flags, nullptr);
         rc != SQLITE_OK) {
-        throw_sqlite(impl->handle, rc, doing);
+        fail(rc);
     }
     configure(impl->handle, options);
     int rc =
@@ -215,14 +221,14 @@ std::unique_ptr<Database::Impl> connect(const std::string& path, bool read_only,
         const std::string uri = immutable_uri(path);
         rc = sqlite3_open_v2(uri.c_str(), &impl->handle, flags | SQLITE_OPEN_URI, nullptr);
         if (rc != SQLITE_OK) {
-            throw_sqlite(impl->handle, rc, doing);
+            fail(rc);
         }
         configure(impl->handle, options);
         rc = sqlite3_exec(impl->handle, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr,
                           nullptr);
     }
     if (rc != SQLITE_OK) {
-        throw_sqlite(impl->handle, rc, doing);
+        fail(rc);
     }
     return impl;
 }
