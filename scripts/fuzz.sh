@@ -6,26 +6,36 @@
 # svcmgr's own build dependencies.
 #
 #   FUZZ_SECONDS   seconds per target (default 60)
+#   FUZZ_TOTAL_SECONDS  at most this many seconds for all the runs together (default: no limit):
+#                  each target then gets the smaller of FUZZ_SECONDS and an equal share
 #   FUZZ_BUILD     build directory (default build-fuzz in the source tree)
-#   FUZZ_TARGETS   targets to run (default: all)
+#   FUZZ_TARGETS   targets to run (default: every target with a seed corpus in
+#                  tests/fuzz/corpus/<target>/)
 #   FUZZ_JOBS      ninja jobs (default: ninja's choice)
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$src/build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-fuzz_filter fuzz_parse fuzz_text}
-cc=${FUZZ_CC:-clang}
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+    targets=$FUZZ_TARGETS
+else
+    targets=$(cd "$src/tests/fuzz/corpus" && find . -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+fi
+[ -n "$targets" ] || { echo "fuzz: no targets" >&2; exit 1; }
+if [ -n "${FUZZ_TOTAL_SECONDS:-}" ]; then
+    share=$((FUZZ_TOTAL_SECONDS / $(wc -w <<<"$targets")))
+    [ "$share" -ge "$seconds" ] || seconds=$((share > 0 ? share : 1))
+fi
 cxx=${FUZZ_CXX:-clang++}
 
-for tool in "$cc" "$cxx" cmake ninja; do
+for tool in "$cxx" cmake ninja; do
     command -v "$tool" >/dev/null || { echo "fuzz: $tool not found" >&2; exit 1; }
 done
 
 echo "fuzz: building in $build" >&2
 cmake -S "$src" -B "$build" -G Ninja \
-    -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS=-Wno-unknown-warning-option \
+    -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSVCMGR_FUZZ=ON -DSVCMGR_SANITIZE=ON -DSVCMGR_STATIC_DEPS=OFF -DBUILD_TESTING=OFF >/dev/null
 # shellcheck disable=SC2086
 ninja -C "$build" ${FUZZ_JOBS:+-j "$FUZZ_JOBS"} $targets

@@ -10,6 +10,8 @@ packages=(
     libhowardhinnant-date-dev libutf8proc-dev nettle-dev tzdata
     # tests and checks
     sqlite3 faketime python3 clang-format util-linux bsdutils
+    # fuzzing (scripts/fuzz.sh): clang and its libFuzzer and sanitizer runtimes
+    clang libclang-rt-14-dev
     # completions and man pages, checked with the real shells and formatters
     bash bash-completion zsh fish tmux shellcheck mandoc man-db groff-base
     # CSV export opened by a real spreadsheet (tests/cli/test_csv_libreoffice.sh)

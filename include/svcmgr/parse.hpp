@@ -62,7 +62,8 @@ private:
 
 // A point in time as DESIGN.md section 7 accepts it: "2026-11-22" (local midnight),
 // "2026-11-22T14:00", "today", "yesterday" (local midnights), or "7d", "12h", "2w", "90m"
-// meaning that long before now. Rejects impossible dates (2023-02-29, 2026-13-01).
+// meaning that long before now. Rejects impossible dates (2023-02-29, 2026-13-01), the year
+// 0000, and ages that reach back before 0001-01-01T00:00:00Z ("9277777777776m").
 std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t now,
                                              const TimeZone& tz);
 

@@ -27,6 +27,31 @@ bool is_directory(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// What an existing path other than a regular file is, for the message that refuses it; empty for
+// a regular file (or a link to one) and for a path that does not exist.
+std::string_view not_a_regular_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) {
+        return {};
+    }
+    if (S_ISDIR(st.st_mode)) {
+        return "a directory";
+    }
+    if (S_ISCHR(st.st_mode)) {
+        return "a character device";
+    }
+    if (S_ISBLK(st.st_mode)) {
+        return "a block device";
+    }
+    if (S_ISFIFO(st.st_mode)) {
+        return "a FIFO";
+    }
+    if (S_ISSOCK(st.st_mode)) {
+        return "a socket";
+    }
+    return "a special file";
+}
+
 // mkdir -p with mode 0700 for the directories it creates.
 void make_private_directories(const std::string& dir) {
     std::string partial;
@@ -171,11 +196,17 @@ std::unique_ptr<Database::Impl> connect(const std::string& path, bool read_only,
     impl->path = path;
     impl->read_only = read_only;
     const std::string doing = fmt::format("cannot open database {}", path);
+    // Busy is said the same way whenever it happens, since the advice (retry) is the same.
+    const auto fail = [&](int rc) {
+        const int primary = rc & 0xff;
+        const bool busy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+        throw_sqlite(impl->handle, rc, busy ? fmt::format("database {}", path) : doing);
+    };
     const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (const int rc = sqlite3_open_v2(path.c_str(), &impl->handle, flags, nullptr);
         rc != SQLITE_OK) {
-        throw_sqlite(impl->handle, rc, doing);
+        fail(rc);
     }
     configure(impl->handle, options);
     int rc =
@@ -190,14 +221,14 @@ std::unique_ptr<Database::Impl> connect(const std::string& path, bool read_only,
         const std::string uri = immutable_uri(path);
         rc = sqlite3_open_v2(uri.c_str(), &impl->handle, flags | SQLITE_OPEN_URI, nullptr);
         if (rc != SQLITE_OK) {
-            throw_sqlite(impl->handle, rc, doing);
+            fail(rc);
         }
         configure(impl->handle, options);
         rc = sqlite3_exec(impl->handle, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr,
                           nullptr);
     }
     if (rc != SQLITE_OK) {
-        throw_sqlite(impl->handle, rc, doing);
+        fail(rc);
     }
     return impl;
 }
@@ -210,8 +241,10 @@ Database Database::open(const DatabaseLocation& where, const OpenOptions& option
         throw Error(ErrorKind::usage, fmt::format("unsupported database URI {}", path),
                     "svcmgr stores its data in a local SQLite file: pass a file path");
     }
-    if (is_directory(path)) {
-        throw Error(ErrorKind::no_input, fmt::format("{} is a directory, not a database", path));
+    // Before SQLite sees it: SQLite would open /dev/null or a FIFO and create a -journal or
+    // -wal beside it.
+    if (const auto what = not_a_regular_file(path); !what.empty()) {
+        throw Error(ErrorKind::no_input, fmt::format("{} is {}, not a database", path, what));
     }
     if (where.is_default) {
         make_private_directories(path.substr(0, path.rfind('/')));

@@ -59,6 +59,9 @@ std::string in_list(Compiler& c, const std::vector<std::string>& values) {
 std::int64_t time_value(std::string_view term, std::string_view value, const FilterContext& ctx) {
     const TimeZone tz = ctx.tz != nullptr ? *ctx.tz : TimeZone::utc();
     const auto t = parse_time_point(value, ctx.now, tz);
+    if (!t && parse_duration(value)) {
+        bad_term(term, "an age that reaches back no further than the year 0001");
+    }
     if (!t) {
         bad_term(term, "a date (2026-11-01), today, yesterday or an age such as 7d");
     }

@@ -10,7 +10,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <set>
 #include <unistd.h>
+#include <utility>
 
 namespace svcmgr {
 
@@ -41,6 +43,60 @@ constexpr std::array<Invariant, 6> k_ticket_invariants = {{
                        "(SELECT 1 FROM ticket_event e WHERE e.ticket_id = t.id)"},
 }};
 
+constexpr std::string_view k_schema_objects =
+    "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger') "
+    "AND name NOT LIKE 'sqlite_%' "
+    "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name";
+
+// The tables, indexes and triggers that svcmgr's migrations create and `db` lacks, as problems
+// (the indexes and triggers of a missing table go with it, unnamed). Returns whether a table is
+// missing: the checks that read it cannot run.
+bool missing_schema_objects(Database& db, std::vector<std::string>& problems) {
+    std::set<std::pair<std::string, std::string>> present;
+    {
+        Statement st(db, k_schema_objects);
+        while (st.step()) {
+            present.emplace(st.text(0), st.text(1));
+        }
+    }
+    Database reference = Database::open_memory();
+    Statement st(reference, k_schema_objects);
+    bool table_missing = false;
+    while (st.step()) {
+        const std::string type = st.text(0);
+        const std::string name = st.text(1);
+        if (present.contains({type, name}) ||
+            (type != "table" && !present.contains({"table", st.text(2)}))) {
+            continue;
+        }
+        problems.push_back(fmt::format("schema: {} {} is missing", type, name));
+        table_missing = table_missing || type == "table";
+    }
+    return table_missing;
+}
+
+// VACUUM INTO `path`. A failure to write (a full disk) names the backup, not the database copied.
+void vacuum_into(Database& db, const std::string& path) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(handle(db), "VACUUM INTO $1", -1, 0, &stmt, nullptr);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, "$1"), path.c_str(), -1,
+                          SQLITE_TRANSIENT);
+        rc = sqlite3_step(stmt);
+    }
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_DONE || rc == SQLITE_OK) {
+        return;
+    }
+    const int primary = rc & 0xff;
+    const bool writing =
+        primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
+        (primary == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ);
+    throw_sqlite(handle(db), rc,
+                 writing ? fmt::format("cannot write backup {}", path)
+                         : fmt::format("database {}", db.impl().path));
+}
+
 } // namespace
 
 std::vector<std::string> check_database(Database& db) {
@@ -52,6 +108,9 @@ std::vector<std::string> check_database(Database& db) {
                 problems.push_back(fmt::format("integrity: {}", line));
             }
         }
+    }
+    if (missing_schema_objects(db, problems)) {
+        return problems;
     }
     {
         Statement st(db, "PRAGMA foreign_key_check");
@@ -93,8 +152,7 @@ void backup_database(Database& db, const std::string& path) {
     ::close(fd);
     try {
         const auto head = audit_head(db);
-        Statement vacuum(db, "VACUUM INTO $1");
-        vacuum.bind(1, path).run();
+        vacuum_into(db, path);
 
         Database copy = Database::open({path, false});
         const auto problems = check_database(copy);

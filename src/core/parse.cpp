@@ -228,7 +228,7 @@ std::optional<date::local_seconds> parse_local_date_time(std::string_view s) {
     const auto year = parse_fixed_digits(s.substr(0, 4));
     const auto month = parse_fixed_digits(s.substr(5, 2));
     const auto day = parse_fixed_digits(s.substr(8, 2));
-    if (!year || !month || !day) {
+    if (!year || !month || !day || *year < 1) {
         return std::nullopt;
     }
     const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
@@ -442,11 +442,15 @@ std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t no
         return to_unix(tz.zone(), *local);
     }
     if (const auto duration = parse_duration(s)) {
-        std::int64_t point = 0;
-        if (__builtin_sub_overflow(now, duration->count() / 1000, &point)) {
+        // An age of millions of years is a typo; refused here, it would overflow the calendar
+        // arithmetic that shows the time.
+        constexpr std::int64_t k_year_1 = -62135596800; // 0001-01-01T00:00:00Z
+        const std::int64_t age = duration->count() / 1000;
+        std::int64_t reach = 0; // how far back the year 0001 is
+        if (__builtin_sub_overflow(now, k_year_1, &reach) || reach < 0 || age > reach) {
             return std::nullopt;
         }
-        return point;
+        return now - age;
     }
     return std::nullopt;
 }

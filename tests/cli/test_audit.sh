@@ -187,6 +187,31 @@ expect_status 4
 expect_out "ticket 2 is closed without resolved_at and closed_at"
 expect_err "svcmgr: error: database check failed: 1 problem"
 
+begin "db check names a dropped table, index or trigger and exits 4"
+fresh
+sql "DROP TABLE ticket_part"
+run svcmgr db check
+expect_status 4
+expect_out "schema: table ticket_part is missing"
+expect_err "svcmgr: error: database check failed: 1 problem"
+fresh
+sql "DROP TABLE stock_order; DROP INDEX ticket_status"
+drop_triggers
+run svcmgr db check
+expect_status 4
+expect_out "schema: table stock_order is missing
+schema: index ticket_status is missing
+schema: trigger audit_no_delete is missing
+schema: trigger audit_no_update is missing"
+expect_err "svcmgr: error: database check failed: 4 problems"
+fresh
+sql "DROP TABLE ticket_event"
+run svcmgr db check
+expect_status 4
+# Its indexes went with it; the checks that read it cannot run, and are not attempted.
+expect_out "schema: table ticket_event is missing"
+expect_err "svcmgr: error: database check failed: 1 problem"
+
 begin "db backup writes a checked 0600 copy and refuses to overwrite"
 fresh
 umask 022

@@ -155,6 +155,32 @@ expect_status 66
 expect_err "svcmgr: error: $T/adir is a directory, not a database"
 expect_eq "$(ls -A "$T/adir")" "" "files in the directory"
 
+begin "--db naming a device, a FIFO or a socket exits 66 before SQLite opens it"
+# As root SQLite would open /dev/null and create /dev/null-journal beside it.
+left_before=$(ls -d /dev/null-* 2>/dev/null)
+for verb in "ticket list" "ticket add x --customer y"; do
+    # shellcheck disable=SC2086
+    run svcmgr --db /dev/null $verb
+    expect_status 66
+    expect_out ""
+    expect_err "svcmgr: error: /dev/null is a character device, not a database"
+done
+expect_eq "$(ls -d /dev/null-* 2>/dev/null)" "$left_before" "files beside /dev/null"
+mkdir "$T/special"
+mkfifo "$T/special/fifo.db"
+run timeout 10 "$SVCMGR" --db "$T/special/fifo.db" ticket add x --customer y
+expect_status 66
+expect_err "svcmgr: error: $T/special/fifo.db is a FIFO, not a database"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/special/socket.db"
+run svcmgr --db "$T/special/socket.db" ticket list
+expect_status 66
+expect_err "svcmgr: error: $T/special/socket.db is a socket, not a database"
+expect_eq "$(ls "$T/special")" "$(printf 'fifo.db\nsocket.db')" "files"
+ln -s /dev/zero "$T/special/link.db"
+run svcmgr --db "$T/special/link.db" ticket list
+expect_status 66
+expect_err "svcmgr: error: $T/special/link.db is a character device, not a database"
+
 begin "--db naming a CSV file exits 66 and leaves it unchanged"
 printf 'id,title\r\n1,Invoice\r\n' >"$T/tickets.csv"
 sum=$(md5sum <"$T/tickets.csv")
@@ -289,6 +315,44 @@ run as_user "$P/bin/svcmgr" --db "$T/open/shared.db" --actor nobody ticket add "
 expect_status 77
 expect_eq "$(md5sum <"$T/open/shared.db")" "$sum" "checksum"
 
+begin "a report written with --output is 0600 under umask 022, also when it replaces a 0644 file"
+run svcmgr --db "$T/full.db" report summary --format csv --output "$T/summary.csv"
+expect_status 0
+expect_out ""
+expect_eq "$(mode "$T/summary.csv")" "600" "report mode"
+expect_eq "$(head -c 9 "$T/summary.csv")" "category," "report header"
+printf 'old\n' >"$T/old-report.csv"
+chmod 0644 "$T/old-report.csv"
+run svcmgr --db "$T/full.db" report summary --format csv --output "$T/old-report.csv"
+expect_status 0
+expect_eq "$(mode "$T/old-report.csv")" "600" "mode of the replaced report"
+expect_eq "$(cat "$T/old-report.csv")" "$(cat "$T/summary.csv")" "replaced report"
+
+begin "a read-only database serves a report with --output; the report is the user's, 0600"
+run as_user "$P/bin/svcmgr" --db "$P/shared.db" --actor nobody report summary --format csv \
+    --output "$T/open/summary.csv"
+expect_status 0
+expect_eq "$(mode "$T/open/summary.csv")" "600" "report mode"
+expect_eq "$(stat -c %u "$T/open/summary.csv")" "$(as_user id -u)" "report owner"
+expect_eq "$(cat "$T/open/summary.csv")" "$(cat "$T/summary.csv")" "report"
+
+begin "a report --output into a directory the user may not write exits 77, nothing left"
+run as_user "$P/bin/svcmgr" --db "$P/shared.db" --actor nobody report summary --output "$P/summary.txt"
+expect_status 77
+expect_out ""
+expect_err "svcmgr: error: cannot write the report to '$P/summary.txt': Permission denied"
+expect_eq "$(ls -A "$P")" "$(printf 'bin\nshared.db')" "files"
+
+begin "a backup of a read-only database is 0600; one into a read-only directory exits 77"
+run as_user "$P/bin/svcmgr" --db "$P/shared.db" --actor nobody db backup "$T/open/backup.db"
+expect_status 0
+expect_eq "$(mode "$T/open/backup.db")" "600" "backup mode"
+expect_eq "$(sqlite3 "$T/open/backup.db" 'SELECT count(*) FROM ticket')" "$count" "tickets in the backup"
+run as_user "$P/bin/svcmgr" --db "$P/shared.db" --actor nobody db backup "$P/backup.db"
+expect_status 77
+expect_err "svcmgr: error: cannot create backup $P/backup.db: Permission denied"
+expect_eq "$(ls -A "$P")" "$(printf 'bin\nshared.db')" "files"
+
 begin "an unreadable database exits 77"
 mkdir -m 0755 "$T/locked"
 cp "$T/full.db" "$T/locked/private.db"
@@ -297,6 +361,13 @@ chmod 0600 "$T/locked/private.db"
 run as_user "$P/bin/svcmgr" --db "$T/locked/private.db" --actor nobody ticket list
 expect_status 77
 expect_err "svcmgr: error: cannot read database $T/locked/private.db: Permission denied"
+for verb in "report summary" "db backup $T/open/stolen.db" "audit verify"; do
+    # shellcheck disable=SC2086
+    run as_user "$P/bin/svcmgr" --db "$T/locked/private.db" --actor nobody $verb
+    expect_status 77
+    expect_err "svcmgr: error: cannot read database $T/locked/private.db: Permission denied"
+done
+[ -e "$T/open/stolen.db" ] && fail "a backup of an unreadable database was written"
 chmod 0600 "$T/locked/private.db"
 
 begin "a database that cannot be created exits 77"

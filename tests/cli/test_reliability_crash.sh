@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reliability under crashes (issue 8): svcmgr killed with SIGKILL at a random moment of a write
-# leaves a sound database, and the killed command either happened completely or not at all.
+# leaves a sound database, and the killed command either happened completely or not at all:
+# ticket writes, settings, stock consumed and received (a delivery that releases waiting tickets),
+# and the first command on a new database.
 #
 # Each round starts one write, kills it after a random delay (0 to about its usual run time), and
 # checks the database. Rounds continue until at least MIN_KILLS commands were really killed
@@ -173,6 +175,28 @@ round_consume() { # a stock move: on_hand, the ledger and the audit trail togeth
     all_or_nothing "$state" "3/1/1" "0/0/0" "stock drop/moves/audit rows"
 }
 
+round_receive() { # a delivery that releases 3 waiting tickets: one transaction for all of it
+    local r="$1" ids="" i id sku="PANEL$1" state
+    "$SVCMGR" inventory add "$sku" --name "Paneeli $r" --unit-cost 5.00 >/dev/null
+    for i in 1 2 3; do
+        id=$("$SVCMGR" ticket add "Waits for $sku ($i)" --customer "Batch")
+        "$SVCMGR" ticket need "$id" "$sku" 2 >/dev/null 2>&1
+        ids+="$id,"
+    done
+    ids=${ids%,}
+    local audit0
+    audit0=$(sql 'SELECT count(*) FROM audit')
+    kill_after 5000 "$SVCMGR" inventory receive "$sku" 6 --unit-cost 7.00 --release
+    # on_hand / unit cost / moves / tickets in progress / reservations / audit rows
+    state=$(sql "SELECT p.on_hand || '/' || p.unit_cost || '/' ||
+        (SELECT count(*) FROM stock_move m WHERE m.part_id = p.id) || '/' ||
+        (SELECT count(*) FROM ticket WHERE id IN ($ids) AND status = 'in_progress') || '/' ||
+        (SELECT count(*) FROM ticket_part tp WHERE tp.part_id = p.id AND tp.state = 'reserved') || '/' ||
+        ((SELECT count(*) FROM audit) - $audit0) FROM part p WHERE p.sku = '$sku'")
+    all_or_nothing "$state" "6/700/1/3/3/4" "0/500/0/0/0/0" \
+        "on_hand/unit cost/moves/tickets in progress/reservations/audit rows"
+}
+
 round_new_database() { # the first command on a new database: a kill may leave a zero-byte file
     local r="$1" db="$T/fresh.$1.db"
     kill_after 4500 "$SVCMGR" --db "$db" ticket add "First $r" --customer "Ni Luh"
@@ -193,7 +217,7 @@ round_new_database() { # the first command on a new database: a kill may leave a
 }
 
 kinds=(add start close setting new_database)
-[ "$have_inventory" -eq 1 ] && kinds+=(consume)
+[ "$have_inventory" -eq 1 ] && kinds+=(consume receive)
 
 kills=0
 rounds=0

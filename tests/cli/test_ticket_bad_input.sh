@@ -104,6 +104,16 @@ for term in created.after:2023-02-29 created.before:2026-13-01 updated.before:20
     refused 2 "svcmgr: error: invalid filter term '$term': expected a date (2026-11-01), today, yesterday or an age such as 7d"
 done
 
+begin "a date or an age outside the years 0001 to 9999 is refused in filters"
+for term in created.after:9277777777776m updated.before:9223372036854775s created.before:200000w; do
+    run svcmgr ticket list "$term"
+    refused 2 "svcmgr: error: invalid filter term '$term': expected an age that reaches back no further than the year 0001"
+done
+run svcmgr ticket list created.after:0000-12-31
+refused 2 "svcmgr: error: invalid filter term 'created.after:0000-12-31': expected a date (2026-11-01), today, yesterday or an age such as 7d"
+run svcmgr ticket list created.after:0001-01-01 --format tsv --columns id
+expect_status 0
+
 begin "numbers are parsed strictly: --limit, --minutes, --satisfaction"
 for n in 1e3 12,5 010 9223372036854775808 -1 +1 0x10 1.0 " 1" ""; do
     run svcmgr ticket list --limit "$n"

@@ -1,7 +1,7 @@
 // libFuzzer target: the strict parsers of include/svcmgr/parse.hpp. None may crash, and what they
 // accept must be exactly the documented form: a count prints back as its own input, money
 // round-trips through format_money, a percentage stays within 0..100 %, a duration is not
-// negative, and a point in time formats as ISO 8601.
+// negative, and a point in time lies within the years 0001..9999 and formats as ISO 8601.
 
 #include <svcmgr/error.hpp>
 #include <svcmgr/parse.hpp>
@@ -84,13 +84,14 @@ void check_percent(std::string_view s) {
 
 void check_time_point(std::string_view s, const svcmgr::TimeZone& tz) {
     const auto t = svcmgr::parse_time_point(s, k_now, tz);
-    // Known bug, left out until fixed: parse_time_point accepts ages of millions of years
-    // ("9277777777776m"), and format_iso_utc of such a time overflows an int inside
-    // date::year_month_day::from_days (UBSan: signed integer overflow). Until parse_time_point
-    // refuses times outside the years 0001..9999, only those are formatted here.
+    // A local date within 0001..9999 may lie up to a day outside those years in UTC.
     constexpr std::int64_t k_year_1 = -62135596800;    // 0001-01-01T00:00:00Z
     constexpr std::int64_t k_year_9999 = 253402300799; // 9999-12-31T23:59:59Z
-    if (t && *t >= k_year_1 && *t <= k_year_9999) {
+    constexpr std::int64_t k_day = 86400;
+    if (t && (*t < k_year_1 - k_day || *t > k_year_9999 + k_day)) {
+        die("parse_time_point accepted a time outside the years 0001..9999", s);
+    }
+    if (t) {
         const std::string iso = svcmgr::format_iso_utc(*t);
         if (iso.size() < 20 || iso.back() != 'Z') {
             die("parse_time_point gave a time format_iso_utc cannot show", s);

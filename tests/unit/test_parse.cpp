@@ -357,6 +357,20 @@ TEST_CASE("parse_time_point rejects impossible dates") {
     CHECK(parse_time_point("2026-11-22T14:00:60", k_now, tz) == std::nullopt);
 }
 
+TEST_CASE("parse_time_point refuses times outside the years 0001 to 9999") {
+    const auto tz = TimeZone::utc();
+    constexpr std::int64_t k_year_1 = -62135596800; // 0001-01-01T00:00:00Z
+    CHECK(parse_time_point("9277777777776m", k_now, tz) == std::nullopt);
+    CHECK(parse_time_point("9223372036854775s", k_now, tz) == std::nullopt);
+    CHECK(parse_time_point(std::to_string(k_now - k_year_1 + 1) + "s", k_now, tz) == std::nullopt);
+    CHECK(parse_time_point(std::to_string(k_now - k_year_1) + "s", k_now, tz) == k_year_1);
+    CHECK(parse_time_point("0000-01-01", k_now, tz) == std::nullopt);
+    CHECK(parse_time_point("0000-12-31T23:59", k_now, tz) == std::nullopt);
+    CHECK(parse_time_point("0001-01-01", k_now, tz) == k_year_1);
+    CHECK(parse_time_point("9999-12-31T23:59:59", k_now, tz) == 253402300799);
+    CHECK(format_iso_utc(k_year_1) == "0001-01-01T00:00:00Z");
+}
+
 TEST_CASE("parse_time_point rejects other forms") {
     const auto tz = TimeZone::utc();
     CHECK(parse_time_point("", k_now, tz) == std::nullopt);
