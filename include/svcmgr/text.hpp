@@ -17,6 +17,11 @@ std::size_t display_width(std::string_view s);
 // fold_case("åsa").
 std::string fold_case(std::string_view s);
 
+// True when s starts with a character a spreadsheet may take for the start of a formula, or with
+// an apostrophe: = + - @ TAB CR LF ' and the full-width ＝ ＋ － ＠ (DESIGN.md section 7). Such
+// text cells are written to CSV with one extra leading apostrophe; a SKU may not start with one.
+bool starts_with_csv_guard(std::string_view s);
+
 // s with leading and trailing ASCII whitespace removed.
 std::string_view trim(std::string_view s);
 

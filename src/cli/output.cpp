@@ -20,23 +20,6 @@ constexpr std::array<std::pair<std::string_view, Format>, 5> k_formats{{
     {"jsonl", Format::jsonl},
 }};
 
-// Text cells starting with one of these are written to CSV with one leading apostrophe, so that
-// spreadsheets do not read them as formulas (DESIGN.md section 7).
-constexpr std::array<std::string_view, 12> k_csv_guard_prefixes{
-    "=",
-    "+",
-    "-",
-    "@",
-    "\t",
-    "\r",
-    "\n",
-    "'",
-    "\xEF\xBC\x9D", // U+FF1D FULLWIDTH EQUALS SIGN
-    "\xEF\xBC\x8B", // U+FF0B FULLWIDTH PLUS SIGN
-    "\xEF\xBC\x8D", // U+FF0D FULLWIDTH HYPHEN-MINUS
-    "\xEF\xBC\xA0", // U+FF20 FULLWIDTH COMMERCIAL AT
-};
-
 constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 constexpr std::string_view k_replacement_char = "\xEF\xBF\xBD"; // U+FFFD
 constexpr std::string_view k_bold = "\x1b[1m";
@@ -342,9 +325,7 @@ struct RowWriter::Impl {
     }
 
     void append_csv_field(std::string_view text, ColumnType type) {
-        bool guard = type == ColumnType::text &&
-                     std::any_of(k_csv_guard_prefixes.begin(), k_csv_guard_prefixes.end(),
-                                 [&](std::string_view p) { return text.starts_with(p); });
+        bool guard = type == ColumnType::text && starts_with_csv_guard(text);
         // One pass: find_first_of would call memchr once per character of the cell.
         bool quote = false;
         for (const char c : text) {

@@ -770,23 +770,6 @@ private:
 
 // ---- parts --------------------------------------------------------------------------------------
 
-bool starts_with_guard_character(std::string_view s) {
-    static constexpr std::array<std::string_view, 12> k_guards = {"=",
-                                                                  "+",
-                                                                  "-",
-                                                                  "@",
-                                                                  "\t",
-                                                                  "\r",
-                                                                  "\n",
-                                                                  "'",
-                                                                  "\xef\xbc\x9d",
-                                                                  "\xef\xbc\x8b",
-                                                                  "\xef\xbc\x8d",
-                                                                  "\xef\xbc\xa0"};
-    return std::any_of(k_guards.begin(), k_guards.end(),
-                       [&](std::string_view g) { return s.starts_with(g); });
-}
-
 class PartImporter final : public TableImporter {
 public:
     PartImporter(Database& db, RecordSource& source, const ImportOptions& options,
@@ -832,7 +815,7 @@ protected:
                                    "space",
                                    sku));
         }
-        if (starts_with_guard_character(sku)) {
+        if (starts_with_csv_guard(sku)) {
             bad(c_sku, fmt::format("invalid SKU '{}': it may not start with = + - @ ' or a "
                                    "control character",
                                    sku));

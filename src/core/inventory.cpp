@@ -18,15 +18,6 @@ namespace {
 
 constexpr std::array<std::string_view, 3> k_rule_names = {"fixed", "up_to_max", "eoq"};
 
-// Characters a spreadsheet may take for the start of a formula (DESIGN.md section 7).
-bool starts_with_guard_character(std::string_view s) {
-    static constexpr std::array<std::string_view, 11> k_guards = {
-        "=", "+", "-", "@", "\t", "\r", "\n", "'", "\xef\xbc\x9d", "\xef\xbc\x8b", "\xef\xbc\x8d"};
-    return std::any_of(k_guards.begin(), k_guards.end(),
-                       [&](std::string_view g) { return s.starts_with(g); }) ||
-           s.starts_with("\xef\xbc\xa0");
-}
-
 struct Part {
     std::int64_t id = 0;
     std::int64_t on_hand = 0;
@@ -220,7 +211,7 @@ void add_part(Database& db, std::string_view sku, const PartFields& fields, cons
     if (!is_valid_utf8(sku)) {
         throw Error(ErrorKind::usage, "the SKU is not valid UTF-8");
     }
-    if (starts_with_guard_character(sku)) {
+    if (starts_with_csv_guard(sku)) {
         throw Error(ErrorKind::usage,
                     fmt::format("invalid SKU '{}': it may not start with = + - @ ' or a control "
                                 "character, which spreadsheets take for a formula",

@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -139,6 +141,25 @@ std::string_view trim(std::string_view s) {
     }
     const auto last = s.find_last_not_of(k_whitespace);
     return s.substr(first, last - first + 1);
+}
+
+bool starts_with_csv_guard(std::string_view s) {
+    static constexpr std::array<std::string_view, 12> k_guards{
+        "=",
+        "+",
+        "-",
+        "@",
+        "\t",
+        "\r",
+        "\n",
+        "'",
+        "\xEF\xBC\x9D", // U+FF1D FULLWIDTH EQUALS SIGN
+        "\xEF\xBC\x8B", // U+FF0B FULLWIDTH PLUS SIGN
+        "\xEF\xBC\x8D", // U+FF0D FULLWIDTH HYPHEN-MINUS
+        "\xEF\xBC\xA0", // U+FF20 FULLWIDTH COMMERCIAL AT
+    };
+    return std::any_of(k_guards.begin(), k_guards.end(),
+                       [&](std::string_view g) { return s.starts_with(g); });
 }
 
 } // namespace svcmgr

@@ -107,3 +107,21 @@ TEST_CASE("trim removes leading and trailing ascii whitespace") {
 TEST_CASE("trim keeps non-ascii whitespace") {
     CHECK(trim("\u00A0x\u00A0") == "\u00A0x\u00A0");
 }
+
+TEST_CASE("starts_with_csv_guard: formula starts, an apostrophe and the full-width forms") {
+    for (std::string_view s :
+         {"=1+1", "+46 8 123", "-5", "@SUM(A1)", "\tx", "\rx", "\nx", "'quoted",
+          "\xEF\xBC\x9D"
+          "1",
+          "\xEF\xBC\x8B"
+          "1",
+          "\xEF\xBC\x8D"
+          "1",
+          "\xEF\xBC\xA0"
+          "x"}) {
+        CHECK_MESSAGE(starts_with_csv_guard(s), s);
+    }
+    for (std::string_view s : {"", "00123", "Åsa", "a=b", " =1", "\xEF\xBC\xA1"}) {
+        CHECK_MESSAGE(!starts_with_csv_guard(s), s);
+    }
+}
