@@ -34,6 +34,8 @@ struct PartFields {
 };
 
 std::optional<OrderRule> parse_order_rule(std::string_view s); // fixed, up-to-max, eoq
+// The stored name of a rule: fixed, up_to_max, eoq.
+std::string_view order_rule_name(OrderRule rule);
 
 // Creates a part. The SKU is kept exactly as typed; a duplicate, an empty one or one that
 // starts with a CSV guard character (= + - @ tab CR LF, their full-width forms, ') is refused.

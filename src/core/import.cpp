@@ -828,9 +828,7 @@ protected:
                 bad(c_order_rule,
                     fmt::format("unknown order rule '{}' (rules: fixed, up_to_max, eoq)", *r));
             }
-            static constexpr std::array<std::string_view, 3> k_rules = {"fixed", "up_to_max",
-                                                                        "eoq"};
-            rule = std::string(k_rules[static_cast<std::size_t>(*parsed)]);
+            rule = std::string(order_rule_name(*parsed));
         }
         row.values = {*row.natural,
                       required_text(c_name),

@@ -126,9 +126,9 @@ void bind_fields(Statement& st, const PartFields& f) {
         .bind(4, non_empty(f.supplier))
         .bind(5, f.unit_cost)
         .bind(6, f.reorder_point)
-        .bind(7, f.order_rule ? std::optional<std::string>(std::string(
-                                    k_rule_names[static_cast<std::size_t>(*f.order_rule)]))
-                              : std::nullopt)
+        .bind(7, f.order_rule
+                     ? std::optional<std::string>(std::string(order_rule_name(*f.order_rule)))
+                     : std::nullopt)
         .bind(8, f.reorder_qty)
         .bind(9, f.max_qty)
         .bind(10, f.min_order)
@@ -179,6 +179,10 @@ std::vector<Column> move_columns() {
 const std::string_view k_move_select =
     "SELECT m.id, m.at, p.sku, m.kind, m.qty, m.ticket_id, m.unit_cost, m.actor, m.note "
     "FROM stock_move m JOIN part p ON p.id = m.part_id";
+
+std::string_view order_rule_name(OrderRule rule) {
+    return k_rule_names[static_cast<std::size_t>(rule)];
+}
 
 std::optional<OrderRule> parse_order_rule(std::string_view s) {
     if (s == "fixed") {

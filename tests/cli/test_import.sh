@@ -44,12 +44,11 @@ svcmgr ticket resolve "$t2" --not-preventable
 svcmgr ticket close "$t2" --no-response
 svcmgr inventory add 000042 --name "Näyttö 15\" (vaihto)" --unit-cost 12.05 --location "Hylly 7" \
     --supplier "Oy Osat Ab" --reorder-point 2 --lead-time 5d >/dev/null
-svcmgr inventory add 0099 --name "Kabel, 2 m" --unit-cost 3 --rule eoq >/dev/null 2>&1 ||
-    svcmgr inventory add 0099 --name "Kabel, 2 m" --unit-cost 3 >/dev/null
+svcmgr inventory add 0099 --name "Kabel, 2 m" --unit-cost 3 --order-rule eoq >/dev/null
 svcmgr inventory receive 000042 5 --unit-cost 11.00 --note "first delivery" >/dev/null
 svcmgr inventory receive 0099 20 >/dev/null
 svcmgr inventory consume 000042 2 --ticket "$t3"
-svcmgr inventory adjust 0099 19 --reason "cycle count" >/dev/null 2>&1 || true
+svcmgr inventory adjust 0099 --to 19 --reason "cycle count" >/dev/null
 : "$t4" "$t5"
 
 begin "export -> import into an empty database -> export is byte-identical (csv)"
