@@ -2,6 +2,7 @@
 #include "sql.hpp"
 
 #include <svcmgr/error.hpp>
+#include <svcmgr/parse.hpp>
 #include <svcmgr/text.hpp>
 
 #include <fmt/format.h>
@@ -312,36 +313,46 @@ Statement::Statement(Database& db, std::string_view sql)
     if (rc != SQLITE_OK) {
         throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
     }
+    // SQLite numbers $N by first appearance; bind() takes the N of the text, so map it once here
+    // rather than looking the name up on every bind.
+    const int count = sqlite3_bind_parameter_count(m_stmt);
+    for (int i = 1; i <= count; ++i) {
+        const char* name = sqlite3_bind_parameter_name(m_stmt, i);
+        if (name == nullptr || name[0] != '$') {
+            continue;
+        }
+        const auto n = parse_count(std::string_view(name + 1));
+        if (!n || *n > 32767) {
+            continue;
+        }
+        const auto at = static_cast<std::size_t>(*n);
+        if (m_index.size() <= at) {
+            m_index.resize(at + 1, 0);
+        }
+        m_index[at] = i;
+    }
 }
 
 Statement::~Statement() {
     sqlite3_finalize(m_stmt);
 }
 
-namespace {
-int parameter_index(sqlite3_stmt* stmt, int n) {
-    char name[16];
-    std::snprintf(name, sizeof name, "$%d", n);
-    return sqlite3_bind_parameter_index(stmt, name);
-}
-} // namespace
-
 Statement& Statement::bind(int n, std::nullopt_t) {
-    if (const int i = parameter_index(m_stmt, n); i > 0) {
+    if (const int i = index_of(n); i > 0) {
         sqlite3_bind_null(m_stmt, i);
     }
     return *this;
 }
 
 Statement& Statement::bind(int n, std::int64_t value) {
-    if (const int i = parameter_index(m_stmt, n); i > 0) {
+    if (const int i = index_of(n); i > 0) {
         sqlite3_bind_int64(m_stmt, i, value);
     }
     return *this;
 }
 
 Statement& Statement::bind(int n, std::string_view value) {
-    if (const int i = parameter_index(m_stmt, n); i > 0) {
+    if (const int i = index_of(n); i > 0) {
         sqlite3_bind_text64(m_stmt, i, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     }
     return *this;

@@ -83,6 +83,13 @@ private:
     sqlite3* m_db;
     const std::string* m_path; // the database's name, for messages
     sqlite3_stmt* m_stmt = nullptr;
+    // m_index[n] is SQLite's parameter index of $n (0: unused), built once at prepare.
+    std::vector<int> m_index;
+    int index_of(int n) const {
+        return n > 0 && static_cast<std::size_t>(n) < m_index.size()
+                   ? m_index[static_cast<std::size_t>(n)]
+                   : 0;
+    }
 };
 
 // Runs statements without parameters (DDL, PRAGMA).
