@@ -3,17 +3,9 @@
 # `svcmgr complete tree`: every command, verb, option and option value the binary accepts must
 # complete, and nothing else.
 . "$(dirname "$0")/lib.sh"
+. "$SVCMGR_SOURCE_DIR/tests/cli/completion_lib.sh"
 
 COMPLETION="$SVCMGR_SOURCE_DIR/completions/svcmgr.bash"
-mkdir -p bin
-ln -s "$SVCMGR" bin/svcmgr
-PATH="$T/bin:$PATH"
-
-svcmgr ticket add "Invoice charged twice" --customer "Åsa Öberg" --email asa@example.se \
-    --category billing >/dev/null
-svcmgr ticket add "Router dead" --customer "Jüri Tamm" --email juri@example.ee >/dev/null
-svcmgr ticket add "Wrong size" --customer "Ana Kovač" >/dev/null
-: >backup-target.db
 
 # shellcheck source=../../completions/svcmgr.bash
 . "$COMPLETION"
@@ -44,60 +36,6 @@ complete_line() {
 expect_completion() {
     begin "bash completes '$1'"
     expect_eq "$(complete_line "$1")" "$2" "candidates"
-}
-
-sorted() { printf '%s\n' "$@" | sed '/^$/d' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
-
-# Prints "LINE<TAB>EXPECTED" for every entry of `svcmgr complete tree`: the commands and verbs
-# under each command, every option of each command (its own and the global ones), and the values
-# of every option and positional argument.
-tree_cases() {
-    local tree line path parent item spec prefix key n j dummies
-    local -a w paths=("")
-    local -A subs opts count
-    tree=$("$SVCMGR" complete tree) || return 1
-    emit() {
-        case $2 in
-            FILE | @files) printf '%s\t%s\n' "$1backup-t" "backup-target.db" ;;
-            @*) printf '%s\t%s\n' "$1" "$(sorted $("$SVCMGR" complete "${2#@}" -- ''))" ;;
-            *'|'*) printf '%s\t%s\n' "$1" "$(sorted ${2//|/ })" ;;
-            *) printf '%s\t\n' "$1" ;;
-        esac
-    }
-    while IFS= read -r line; do
-        read -r -a w <<<"$line"
-        n=0
-        while [ "$n" -lt ${#w[@]} ] && [[ ${w[n]} != -* && ${w[n]} != '<'* ]]; do
-            n=$((n + 1))
-        done
-        path=${w[*]:0:n}
-        key=${path:-.}
-        if [ "$n" -eq ${#w[@]} ]; then
-            parent=${w[*]:0:n-1}
-            subs[${parent:-.}]+=" ${w[n - 1]}"
-            paths+=("$path")
-            continue
-        fi
-        item=${w[n]}
-        spec=${w[n + 1]:-}
-        prefix="svcmgr${path:+ $path} "
-        if [[ $item == '<'* ]]; then
-            count[$key]=$((${count[$key]:-0} + 1))
-            dummies=''
-            for ((j = 1; j < count[$key]; j++)); do dummies+='x '; done
-            emit "$prefix$dummies" "$spec"
-        else
-            opts[$key]+=" $item"
-            [ -n "$spec" ] && emit "$prefix$item " "$spec"
-        fi
-    done <<<"$tree"
-    for path in "${paths[@]}"; do
-        key=${path:-.}
-        prefix="svcmgr${path:+ $path} "
-        [ -n "${subs[$key]:-}" ] && printf '%s\t%s\n' "$prefix" "$(sorted ${subs[$key]})"
-        # shellcheck disable=SC2086
-        printf '%s\t%s\n' "$prefix-" "$(sorted ${opts[$key]:-} ${opts[.]})"
-    done
 }
 
 begin "the completion file passes shellcheck and registers a function for svcmgr"
@@ -135,7 +73,6 @@ expect_completion "svcmgr config get sla.high." "sla.high.first_response sla.hig
 expect_completion "svcmgr config set currency " ""
 
 begin "ids come from the database named by --db on the command line"
-svcmgr --db "$T/other.db" ticket add "Other" --customer "Other" >/dev/null
 expect_eq "$(complete_line "svcmgr --db $T/other.db ticket show ")" "1" "candidates"
 expect_eq "$(complete_line "svcmgr ticket close --db=$T/other.db ")" "1" "candidates"
 
