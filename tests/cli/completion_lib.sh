@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bash, zsh and fish completion suites (sourced after lib.sh): a database with three
 # tickets and a second one with one, `svcmgr` on PATH, and the cases each shell must answer, built
 # from `svcmgr complete tree`.
