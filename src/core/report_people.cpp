@@ -56,7 +56,7 @@ ReportResult causes_report(Database& db, const ReportOptions& options, std::int6
                            const TimeZone& /*tz*/) {
     const ReportPeriod& p = options.period;
     const ReportSettings settings = read_report_settings(db);
-    const auto parts = parts_cost(db, p.since, p.until);
+    PartsCosts parts(db, p.since, p.until);
     RepeatFinder repeats(db, settings.repeat_window);
     struct Demand {
         std::int64_t tickets = 0, cost = 0, repeats = 0, chasers = 0;
@@ -73,9 +73,8 @@ ReportResult causes_report(Database& db, const ReportOptions& options, std::int6
         const int flag = prev == std::string("yes") ? 1 : prev == std::string("no") ? 0 : -1;
         Demand& d = rows[{h.field_at("cause", at, h.cause).value_or(""), flag}];
         ++d.tickets;
-        const auto cost = parts.find(h.id);
         d.cost += labour_cost(h.minutes_in(std::nullopt, p.until), settings.hourly_cost) +
-                  (cost == parts.end() ? 0 : cost->second.before_until);
+                  parts.of(h.id).before_until;
         d.repeats += repeats.charged_to(h.id, h.customer_id, h.created_at, p.until);
         d.chasers += chasers(h, std::nullopt, p.until);
     });
