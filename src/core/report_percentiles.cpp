@@ -16,6 +16,32 @@ namespace {
 // once in order, so a small cache costs no speed, and it keeps memory the same at any size.
 constexpr int k_temp_cache_kib = 256;
 
+// The sorter's budget follows the main schema's page cache (SQLite: at least 250 pages, 1 MiB);
+// while the values are sorted the main schema is not read, so the cache is made smaller and the
+// memory it frees serves the sort: the peak stays the one of reading the tickets.
+constexpr int k_sort_cache_kib = 1024;
+
+class SmallerCache {
+public:
+    explicit SmallerCache(Database& db) : m_db(db) {
+        Statement st(db, "PRAGMA main.cache_size");
+        m_before = st.step() ? st.int64(0) : -2000;
+        if (m_before < 0 && -m_before > k_sort_cache_kib) {
+            exec(db, fmt::format("PRAGMA main.cache_size = -{}", k_sort_cache_kib));
+        }
+    }
+    ~SmallerCache() {
+        const std::string restore = fmt::format("PRAGMA main.cache_size = {}", m_before);
+        sqlite3_exec(handle(m_db), restore.c_str(), nullptr, nullptr, nullptr);
+    }
+    SmallerCache(const SmallerCache&) = delete;
+    SmallerCache& operator=(const SmallerCache&) = delete;
+
+private:
+    Database& m_db;
+    std::int64_t m_before = 0;
+};
+
 std::string table_name() {
     static std::atomic<int> next{0};
     return fmt::format("svcmgr_percentile_{}", next++);
@@ -100,6 +126,7 @@ void Percentiles::finish() {
                         [](const Wanted& a, const Wanted& b) { return a.rank == b.rank; }),
             s.wanted.end());
     }
+    const SmallerCache during_sort(m_db);
     // Each root's values come together and in order, so every series (a root's or one of its
     // members) sees its own values in order too.
     Statement st(
