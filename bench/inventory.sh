@@ -132,7 +132,10 @@ facts AS (
       - (SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id
          WHERE r.part_id = p.id AND r.state = 'reserved' AND t.status NOT IN ('resolved', 'closed'))
       + (SELECT coalesce(sum(o.qty - o.received_qty), 0) FROM stock_order o
-         WHERE o.part_id = p.id AND o.received_qty < o.qty) AS position
+         WHERE o.part_id = p.id AND o.received_qty < o.qty) AS position,
+    (SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id
+     WHERE r.part_id = p.id AND r.state = 'needed' AND t.status NOT IN ('resolved', 'closed'))
+      AS needed
   FROM part p LEFT JOIN use u ON u.part_id = p.id),
 stats AS (
   SELECT *, 1.0 * s / n AS usage,
@@ -159,7 +162,7 @@ SELECT sku, name, printf('%.2f', usage), printf('%.2f', sigma),
   CASE WHEN usage > 0 THEN printf('%.2f', on_hand / usage) END, lead_time_days,
   printf('%.2f', safety), position, rp, q, printf('%.2f', q * unit_cost / 100.0)
 FROM final
-WHERE NOT (usage = 0 AND reorder_point IS NULL) AND position <= rp AND q > 0
+WHERE NOT (usage = 0 AND reorder_point IS NULL AND needed = 0) AND position <= rp AND q > 0
 ORDER BY sku;
 SQL
 }
