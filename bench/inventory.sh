@@ -12,45 +12,15 @@
 # Environment: BENCH_DIR keeps the generated databases between runs (default: a fresh temporary
 # directory), BENCH_RUNS timed runs per hyperfine call (20), BENCH_ROUNDS calls per command (3).
 # Needs hyperfine and sqlite3 (3.35 or later, for sqrt and ceil). Prints a markdown table.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib.sh"
 svcmgr=$(realpath "${1:-$here/../build/svcmgr}")
 shift || true
 sizes=("${@:-0 1000000 5000000}")
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
 runs=${BENCH_RUNS:-20}
 rounds=${BENCH_ROUNDS:-3}
+checkpoint=yes # every call starts from a checkpointed database
 parts=10000
-export TZ=UTC SVCMGR_ACTOR=bench
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 69; }
 
-# Times each command in $rounds hyperfine calls of $runs runs (3 warm-ups each), the commands
-# taking turns so that a change in the machine's load hits all of them; every call starts from a
-# checkpointed database. Prints the mean of each command, in ms, on one line.
-measure() {
-    local r i
-    for ((r = 0; r < rounds; r++)); do
-        i=0
-        for cmd in "$@"; do
-            sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-            hyperfine -N --style none --warmup 3 --runs "$runs" \
-                --export-json "$work/t-$i-$r.json" "$cmd" >/dev/null 2>&1
-            i=$((i + 1))
-        done
-    done
-    python3 - "$work" "$#" "$rounds" <<'PY'
-import json, sys
-work, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-means = []
-for i in range(n):
-    t = [x for r in range(rounds)
-         for x in json.load(open(f"{work}/t-{i}-{r}.json"))["results"][0]["times"]]
-    means.append(f"{sum(t) / len(t) * 1000:.2f}")
-print(*means)
-PY
-}
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
 # A database with $parts parts (a third each fixed, up-to-max and EOQ; lead times 1-14 days;
 # packs and minimum orders on some), 1000 tickets, and $1 ledger rows spread evenly over the two
@@ -162,7 +132,10 @@ facts AS (
       - (SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id
          WHERE r.part_id = p.id AND r.state = 'reserved' AND t.status NOT IN ('resolved', 'closed'))
       + (SELECT coalesce(sum(o.qty - o.received_qty), 0) FROM stock_order o
-         WHERE o.part_id = p.id AND o.received_qty < o.qty) AS position
+         WHERE o.part_id = p.id AND o.received_qty < o.qty) AS position,
+    (SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id
+     WHERE r.part_id = p.id AND r.state = 'needed' AND t.status NOT IN ('resolved', 'closed'))
+      AS needed
   FROM part p LEFT JOIN use u ON u.part_id = p.id),
 stats AS (
   SELECT *, 1.0 * s / n AS usage,
@@ -189,7 +162,7 @@ SELECT sku, name, printf('%.2f', usage), printf('%.2f', sigma),
   CASE WHEN usage > 0 THEN printf('%.2f', on_hand / usage) END, lead_time_days,
   printf('%.2f', safety), position, rp, q, printf('%.2f', q * unit_cost / 100.0)
 FROM final
-WHERE NOT (usage = 0 AND reorder_point IS NULL) AND position <= rp AND q > 0
+WHERE NOT (usage = 0 AND reorder_point IS NULL AND needed = 0) AND position <= rp AND q > 0
 ORDER BY sku;
 SQL
 }

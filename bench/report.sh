@@ -9,51 +9,52 @@
 # usage: bench/report.sh [SVCMGR] [SMALL LARGE]   (default: 10000 1000000)
 # Environment: BENCH_DIR keeps the generated databases between runs (default: a fresh temporary
 # directory), BENCH_RUNS timed runs per hyperfine call (10), BENCH_ROUNDS calls per command (2),
-# BENCH_HISTORY_RUNS timed runs of each whole-history command (3; at 1M tickets one takes ~20 s).
+# BENCH_HISTORY_RUNS timed runs of each whole-history command (3; at 1M tickets one takes ~20 s),
+# BENCH_MOVES_PER_TICKET ledger rows per ticket (5: 5M stock moves at 1M tickets).
 # The data: bench/tickets_gen.py with 1000 tickets a day ending 2026-11-01T00:00Z, so SMALL
-# tickets span SMALL/1000 days; hourly_cost 45.00. Needs hyperfine, sqlite3 and python3.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+# tickets span SMALL/1000 days; hourly_cost 45.00; the ledger below. Needs hyperfine, sqlite3
+# (3.35 or later, for generate_series) and python3.
+source "$(dirname "$0")/lib.sh"
 svcmgr=$(realpath "${1:-$here/../build/release/svcmgr}")
 small=${2:-10000}
 large=${3:-1000000}
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
 runs=${BENCH_RUNS:-10}
 rounds=${BENCH_ROUNDS:-2}
 warmup=2
 per_day=1000
+per_ticket=${BENCH_MOVES_PER_TICKET:-5}
+parts=10000
 end=1793491200 # 2026-11-01T00:00:00Z
-export TZ=UTC SVCMGR_ACTOR=bench
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 69; }
 
-# Times each command in $rounds hyperfine calls of $runs runs (2 warm-ups each), the commands
-# taking turns; prints the mean of each, in ms, on one line.
-measure() {
-    local r i
-    for ((r = 0; r < rounds; r++)); do
-        i=0
-        for cmd in "$@"; do
-            hyperfine -N --style none --warmup "$warmup" --runs "$runs" \
-                --export-json "$work/t-$i-$r.json" "$cmd" >/dev/null 2>&1
-            i=$((i + 1))
-        done
-    done
-    python3 - "$work" "$#" "$rounds" <<'PY'
-import json, sys
-work, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-means = []
-for i in range(n):
-    t = [x for r in range(rounds)
-         for x in json.load(open(f"{work}/t-{i}-{r}.json"))["results"][0]["times"]]
-    means.append(f"{sum(t) / len(t) * 1000:.2f}")
-print(*means)
-PY
-}
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 # Peak resident set size of a command, in MiB.
 peak_rss() {
     /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ { printf "%.1f", $2 / 1024 }'
+}
+
+# The ledger of database $1 with $2 tickets, made once: $parts parts and $per_ticket stock moves
+# per ticket in the order they happened, the k-th of a ticket k hours after its creation; every
+# tenth move a receipt of 20 (no ticket), every 25th a return of 1, the others a consumption of 1,
+# at the part's cost.
+ledger() {
+    local db=$1 n=$2
+    [ "$(sqlite3 "$db" 'SELECT count(*) FROM stock_move')" -eq 0 ] || return 0
+    sqlite3 "$db" >/dev/null <<SQL
+BEGIN;
+INSERT INTO part (sku, name, unit_cost, created_at)
+  SELECT printf('%06d', value), 'Varaosa ' || value, 100 + (value * 37) % 9900,
+         $end - ($n / $per_day + 1) * 86400
+  FROM generate_series(1, $parts);
+INSERT INTO stock_move (part_id, at, kind, qty, ticket_id, unit_cost, actor)
+  SELECT p, (SELECT created_at FROM ticket WHERE id = t) + 3600 * (1 + value % $per_ticket), k,
+         CASE k WHEN 'receive' THEN 20 WHEN 'return' THEN 1 ELSE -1 END,
+         CASE WHEN k <> 'receive' THEN t END, 100 + (p * 37) % 9900, 'gen'
+  FROM (SELECT value, 1 + value % $parts AS p, 1 + value / $per_ticket AS t,
+               CASE WHEN value % 10 = 0 THEN 'receive' WHEN value % 25 = 3 THEN 'return'
+                    ELSE 'consume' END AS k
+        FROM generate_series(0, $n * $per_ticket - 1));
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
 }
 
 database() {
@@ -63,6 +64,7 @@ database() {
         "$svcmgr" --db "$db" config set hourly_cost 45.00 >/dev/null
         sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
     fi
+    ledger "$db" "$n"
     printf '%s' "$db"
 }
 

@@ -10,48 +10,16 @@
 # Environment: BENCH_DIR keeps the generated databases between runs (default: a fresh temporary
 # directory), BENCH_RUNS timed runs per hyperfine call (20), BENCH_ROUNDS calls per command (3).
 # Needs hyperfine, sqlite3 and python3. Prints a markdown table.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib.sh"
 svcmgr=$(realpath "${1:-$here/../build/svcmgr}")
 shift || true
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(0 100000 1000000)
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
 runs=${BENCH_RUNS:-20}
 rounds=${BENCH_ROUNDS:-3}
-export TZ=UTC SVCMGR_ACTOR=bench
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 69; }
+checkpoint=yes # every call starts from a checkpointed database
+cpu=yes
 
-# Times each command in $rounds hyperfine calls of $runs runs (3 warm-ups each), the commands
-# taking turns so that a change in the machine's load hits all of them; every call starts from a
-# checkpointed database. Prints, for each command, its mean wall-clock time and its mean CPU time
-# (user + system; the machine's load moves it less, but it misses time spent waiting on fsync), in
-# ms, all on one line.
-measure() {
-    local r i
-    for ((r = 0; r < rounds; r++)); do
-        i=0
-        for cmd in "$@"; do
-            sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-            hyperfine -N --style none --warmup 3 --runs "$runs" \
-                --export-json "$work/t-$i-$r.json" "$cmd" >/dev/null 2>&1
-            i=$((i + 1))
-        done
-    done
-    python3 - "$work" "$#" "$rounds" <<'PY'
-import json, sys
-work, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-means = []
-for i in range(n):
-    res = [json.load(open(f"{work}/t-{i}-{r}.json"))["results"][0] for r in range(rounds)]
-    t = [x for r in res for x in r["times"]]
-    cpu = sum(r["user"] + r["system"] for r in res) / rounds
-    means += [f"{sum(t) / len(t) * 1000:.2f}", f"{cpu * 1000:.2f}"]
-print(*means)
-PY
-}
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
 # What `ticket add` runs, for a customer that exists (looked up by email).
 cat >"$work/add.sql" <<'SQL'

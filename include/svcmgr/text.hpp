@@ -22,6 +22,12 @@ std::string fold_case(std::string_view s);
 // text cells are written to CSV with one extra leading apostrophe; a SKU may not start with one.
 bool starts_with_csv_guard(std::string_view s);
 
+// Appends `s` to `out` as a JSON string literal in the one form RFC 8785 allows: `"` and `\`
+// after a backslash; \b \t \n \f \r; other characters below U+0020 as \u00xx (lowercase hex);
+// every other byte as itself. The bytes are not checked: pass valid UTF-8 (is_valid_utf8). The
+// audit trail hashes this form, and the json and jsonl formats write it.
+void append_json_string(std::string& out, std::string_view s);
+
 // s with leading and trailing ASCII whitespace removed.
 std::string_view trim(std::string_view s);
 

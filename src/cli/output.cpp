@@ -105,58 +105,26 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     return length;
 }
 
-// A JSON string literal. Never fails: invalid UTF-8 bytes become U+FFFD each.
-void append_json_string(std::string& out, std::string_view s) {
-    static constexpr std::string_view hex = "0123456789abcdef";
-    out += '"';
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            std::size_t length = utf8_sequence_length(s, i);
-            if (length == 0) {
-                out += k_replacement_char;
-                ++i;
-            } else {
-                out.append(s.substr(i, length));
-                i += length;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-        ++i;
+// A JSON string literal. Never fails: invalid UTF-8 bytes become U+FFFD each, then the core
+// escapes it as the audit trail does.
+void append_json_literal(std::string& out, std::string_view s) {
+    if (is_valid_utf8(s)) {
+        append_json_string(out, s);
+        return;
     }
-    out += '"';
+    std::string valid;
+    valid.reserve(s.size() + 2 * k_replacement_char.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t length = utf8_sequence_length(s, i);
+        if (length == 0) {
+            valid += k_replacement_char;
+            ++i;
+        } else {
+            valid.append(s.substr(i, length));
+            i += length;
+        }
+    }
+    append_json_string(out, valid);
 }
 
 // The text of a non-NULL cell as the machine formats show it (before any quoting or escaping).
@@ -426,7 +394,7 @@ struct RowWriter::Impl {
                 break;
             }
         }
-        append_json_string(line, machine_text(type, value, scratch));
+        append_json_literal(line, machine_text(type, value, scratch));
     }
 
     void write_json_object(const Row& row, std::string_view before) {
@@ -437,7 +405,7 @@ struct RowWriter::Impl {
             if (i > 0) {
                 line += ',';
             }
-            append_json_string(line, columns[i].name);
+            append_json_literal(line, columns[i].name);
             line += ':';
             append_json_value(columns[i].type, cell(row, i));
         }

@@ -5,6 +5,7 @@
 
 #include <svcmgr/db.hpp>
 #include <svcmgr/table.hpp>
+#include <svcmgr/text.hpp>
 
 #include <nettle/sha2.h>
 #include <nlohmann/json.hpp>
@@ -28,9 +29,6 @@ std::string canonical_json(const Json& value);
 // SHA-256 as 64 lowercase hex characters, of `bytes` or of `first` followed by `second`.
 std::string sha256_hex(std::string_view bytes);
 std::string sha256_hex(std::string_view first, std::string_view second);
-
-// Appends `s` to `out` as an RFC 8785 JSON string.
-void append_json_string(std::string& out, std::string_view s);
 
 // The most bytes escape_json_chars writes for `n` characters.
 constexpr std::size_t escaped_size_bound(std::size_t n) {

@@ -33,6 +33,7 @@ struct PartFacts {
     std::int64_t holding_rate = 0; // tenths of a percent, the setting when the part has none
     std::int64_t reserved = 0;
     std::int64_t on_order = 0;
+    std::int64_t needed = 0; // by active tickets waiting for it
     std::optional<std::int64_t> first_move_at;
 };
 
@@ -66,6 +67,10 @@ std::vector<PartFacts> load_parts(Database& db) {
             "GROUP BY r.part_id");
     const auto on_order = per_part(db, "SELECT part_id, sum(qty - received_qty) FROM stock_order "
                                        "WHERE received_qty < qty GROUP BY part_id");
+    const auto needed = per_part(
+        db, "SELECT r.part_id, sum(r.qty) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
+            "WHERE r.state = 'needed' AND t.status NOT IN ('resolved', 'closed') "
+            "GROUP BY r.part_id");
     const auto sum_for = [](const std::map<std::int64_t, std::int64_t>& sums, std::int64_t id) {
         const auto it = sums.find(id);
         return it == sums.end() ? std::int64_t{0} : it->second;
@@ -93,6 +98,7 @@ std::vector<PartFacts> load_parts(Database& db) {
         p.holding_rate = st.optional_int64(12).value_or(default_rate);
         p.reserved = sum_for(reserved, p.id);
         p.on_order = sum_for(on_order, p.id);
+        p.needed = sum_for(needed, p.id);
         p.first_move_at = st.optional_int64(13);
         parts.push_back(std::move(p));
     }
@@ -308,8 +314,9 @@ Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t no
                      {"order_cost", ColumnType::money}};
     for (const PartFacts& p : c.parts) {
         const Balance b = balance_of(p, c.starts, c.usage, c.z, c.order_cost);
-        // Nothing used and no reorder point set: nothing to keep in stock.
-        const bool dead = b.usage == 0 && b.computed_reorder_point;
+        // Nothing used, no reorder point set and no ticket waiting for it: nothing to keep in
+        // stock. A part never used yet that a ticket waits for is short all the same.
+        const bool dead = b.usage == 0 && b.computed_reorder_point && p.needed == 0;
         if (dead || b.position > b.reorder_point || b.order_qty <= 0) {
             continue;
         }

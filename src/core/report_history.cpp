@@ -2,6 +2,7 @@
 // section 7 computed from the status events.
 
 #include "report_history.hpp"
+#include "report_percentiles.hpp"
 
 #include <svcmgr/settings.hpp>
 
@@ -320,30 +321,41 @@ std::int64_t chasers(const TicketHistory& h, std::optional<std::int64_t> since,
     return n;
 }
 
-std::unordered_map<std::int64_t, PartsCost>
-parts_cost(Database& db, std::optional<std::int64_t> since, std::int64_t until) {
+namespace {
+
+std::string parts_sql(bool since) {
     constexpr std::string_view k_sums =
         "SELECT m.ticket_id, coalesce(-sum(CASE WHEN ($1 IS NULL OR m.at >= $1) THEN "
         "m.qty * m.unit_cost END), 0), -sum(m.qty * m.unit_cost) ";
-    const std::string sql =
-        since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m ON m.ticket_id = c.id "
-                            "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "
-                            "GROUP BY m.ticket_id",
-                            candidates_cte(), k_sums)
-              : fmt::format("{}FROM stock_move m WHERE m.ticket_id IS NOT NULL "
-                            "AND m.kind IN ('consume', 'return') AND m.at < $2 "
-                            "GROUP BY m.ticket_id",
-                            k_sums);
-    Statement st(db, sql);
-    st.bind(1, since).bind(2, until);
+    return since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m ON m.ticket_id = c.id "
+                               "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "
+                               "GROUP BY m.ticket_id ORDER BY m.ticket_id",
+                               candidates_cte(), k_sums)
+                 : fmt::format("{}FROM stock_move m WHERE m.ticket_id IS NOT NULL "
+                               "AND m.kind IN ('consume', 'return') AND m.at < $2 "
+                               "GROUP BY m.ticket_id ORDER BY m.ticket_id",
+                               k_sums);
+}
+
+} // namespace
+
+PartsCosts::PartsCosts(Database& db, std::optional<std::int64_t> since, std::int64_t until)
+    : m_st(db, parts_sql(since.has_value())) {
+    m_st.bind(1, since).bind(2, until);
     if (since) {
-        st.bind(3, since);
+        m_st.bind(3, since);
     }
-    std::unordered_map<std::int64_t, PartsCost> costs;
-    while (st.step()) {
-        costs[st.int64(0)] = {st.int64(1), st.int64(2)};
+    m_have = m_st.step();
+}
+
+PartsCost PartsCosts::of(std::int64_t id) {
+    while (m_have && m_st.int64(0) < id) {
+        m_have = m_st.step();
     }
-    return costs;
+    if (m_have && m_st.int64(0) == id) {
+        return {m_st.int64(1), m_st.int64(2)};
+    }
+    return {};
 }
 
 RepeatFinder::RepeatFinder(Database& db, std::int64_t window)
@@ -401,15 +413,9 @@ std::optional<std::int64_t> percentile(std::vector<std::int64_t>& values, int te
         return std::nullopt;
     }
     std::sort(values.begin(), values.end());
-    // h = (n - 1) * p, in tenths so that no float is involved.
-    const std::int64_t h10 = static_cast<std::int64_t>(values.size() - 1) * tenths;
-    const auto lower = static_cast<std::size_t>(h10 / 10);
-    const std::int64_t fraction = h10 % 10;
-    if (fraction == 0) {
-        return values[lower];
-    }
-    const std::int64_t step = values[lower + 1] - values[lower];
-    return (values[lower] * 10 + step * fraction + 5) / 10;
+    const PercentileRank r = percentile_rank(static_cast<std::int64_t>(values.size()), tenths);
+    const auto lower = static_cast<std::size_t>(r.lower);
+    return interpolate(values[lower], r.fraction == 0 ? 0 : values[lower + 1], r.fraction);
 }
 
 Value percent(std::int64_t num, std::int64_t den) {

@@ -12,7 +12,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace svcmgr::report {
@@ -115,8 +114,18 @@ struct PartsCost {
     std::int64_t in_period = 0;
     std::int64_t before_until = 0;
 };
-std::unordered_map<std::int64_t, PartsCost>
-parts_cost(Database& db, std::optional<std::int64_t> since, std::int64_t until);
+// The parts costs of for_each_ticket's tickets with the same arguments, read in ticket order
+// beside it, so that no ticket's sums are kept past its visit.
+class PartsCosts {
+public:
+    PartsCosts(Database& db, std::optional<std::int64_t> since, std::int64_t until);
+    // The costs of ticket `id` (zero without parts); ids must come in increasing order.
+    PartsCost of(std::int64_t id);
+
+private:
+    Statement m_st;
+    bool m_have = false;
+};
 
 // Repeat contacts (DESIGN.md: the same customer opened another ticket in [t - window, t)).
 class RepeatFinder {

@@ -2,6 +2,7 @@
 
 #include "report_builders.hpp"
 #include "report_history.hpp"
+#include "report_percentiles.hpp"
 #include "sql.hpp"
 
 #include <algorithm>
@@ -56,7 +57,7 @@ ReportResult causes_report(Database& db, const ReportOptions& options, std::int6
                            const TimeZone& /*tz*/) {
     const ReportPeriod& p = options.period;
     const ReportSettings settings = read_report_settings(db);
-    const auto parts = parts_cost(db, p.since, p.until);
+    PartsCosts parts(db, p.since, p.until);
     RepeatFinder repeats(db, settings.repeat_window);
     struct Demand {
         std::int64_t tickets = 0, cost = 0, repeats = 0, chasers = 0;
@@ -73,9 +74,8 @@ ReportResult causes_report(Database& db, const ReportOptions& options, std::int6
         const int flag = prev == std::string("yes") ? 1 : prev == std::string("no") ? 0 : -1;
         Demand& d = rows[{h.field_at("cause", at, h.cause).value_or(""), flag}];
         ++d.tickets;
-        const auto cost = parts.find(h.id);
         d.cost += labour_cost(h.minutes_in(std::nullopt, p.until), settings.hourly_cost) +
-                  (cost == parts.end() ? 0 : cost->second.before_until);
+                  parts.of(h.id).before_until;
         d.repeats += repeats.charged_to(h.id, h.customer_id, h.created_at, p.until);
         d.chasers += chasers(h, std::nullopt, p.until);
     });
@@ -214,43 +214,53 @@ std::vector<Column> agents_columns() {
 ReportResult agents_report(Database& db, const ReportOptions& options, std::int64_t /*now*/,
                            const TimeZone& /*tz*/) {
     const ReportPeriod& p = options.period;
+    // Resolution times go to Percentiles, one series per assignee inside the total's: over the
+    // whole history they would not fit in memory that stays flat.
+    Percentiles pct(db, {5});
+    const std::size_t all_times = pct.add_series();
     struct Work {
         std::int64_t handled = 0, minutes = 0;
-        std::vector<std::int64_t> resolution;
-        Csat csat;
+        std::size_t resolution = 0; // series
+        Csat csat = {};
     };
     // Key: the assignee at the time ("" when none).
     std::map<std::string, Work> agents;
+    const auto agent = [&](const std::string& name) -> Work& {
+        auto it = agents.find(name);
+        if (it == agents.end()) {
+            it = agents.emplace(name, Work{.resolution = pct.add_series(all_times)}).first;
+        }
+        return it->second;
+    };
     for_each_ticket(db, p.since, p.until, [&](const TicketHistory& h) {
         const auto who = [&](std::int64_t t) { return h.field_at("assignee", t, h.assignee); };
         if (const auto r = h.moves_to(Status::resolved, p.since, p.until); !r.empty()) {
-            Work& w = agents[who(r.back()).value_or("")];
+            Work& w = agent(who(r.back()).value_or(""));
             ++w.handled;
-            w.resolution.push_back(h.running_time(r.back()));
+            pct.add(w.resolution, h.running_time(r.back()));
         }
         if (const auto c = h.moves_to(Status::closed, p.since, p.until); !c.empty()) {
-            agents[who(c.back()).value_or("")].csat.add(h, p);
+            agent(who(c.back()).value_or("")).csat.add(h, p);
         }
         for (const auto& e : h.events) {
             if (e.minutes > 0 && in_period(e.at, p)) {
-                agents[who(e.at).value_or("")].minutes += e.minutes;
+                agent(who(e.at).value_or("")).minutes += e.minutes;
             }
         }
     });
+    pct.finish();
     ReportResult result;
     result.table.columns = agents_columns();
     std::int64_t handled = 0, minutes = 0;
-    std::vector<std::int64_t> resolution;
     Csat all;
-    const auto add_row = [&](const std::string& name, Work& w) {
+    const auto add_row = [&](const std::string& name, const Work& w) {
         handled += w.handled;
         minutes += w.minutes;
-        resolution.insert(resolution.end(), w.resolution.begin(), w.resolution.end());
         all.rated += w.csat.rated;
         all.sum += w.csat.sum;
         all.good += w.csat.good;
         result.table.rows.push_back({name.empty() ? std::string(k_none) : name, w.handled,
-                                     optional_value(percentile(w.resolution, 5)), w.csat.closed,
+                                     optional_value(pct.get(w.resolution, 5)), w.csat.closed,
                                      w.csat.rated, hundredths_mean(w.csat.sum, w.csat.rated),
                                      percent(w.csat.good, w.csat.rated), w.minutes});
     };
@@ -263,7 +273,7 @@ ReportResult agents_report(Database& db, const ReportOptions& options, std::int6
         add_row("", none->second);
     }
     result.metrics = {{"handled", handled},
-                      {"resolution_median", optional_value(percentile(resolution, 5))},
+                      {"resolution_median", optional_value(pct.get(all_times, 5))},
                       {"csat_avg", hundredths_mean(all.sum, all.rated)},
                       {"minutes", minutes}};
     return result;

@@ -2,6 +2,7 @@
 
 #include "report_builders.hpp"
 #include "report_history.hpp"
+#include "report_percentiles.hpp"
 #include "sql.hpp"
 
 #include <algorithm>
@@ -26,7 +27,8 @@ std::size_t index(Priority p) {
 // The counts behind one row of report summary.
 struct Flow {
     std::int64_t opened = 0, resolved = 0, closed = 0, backlog = 0;
-    std::vector<std::int64_t> first_response, resolution;
+    // One ticket's times; a group's go to its series in Percentiles.
+    std::optional<std::int64_t> first_response, resolution;
     std::int64_t first_in = 0, first_ok = 0, resolution_in = 0, resolution_ok = 0, breaches = 0;
     std::int64_t rated = 0, rating_sum = 0, rated_good = 0;
     std::int64_t preventable = 0, not_preventable = 0, preventable_unknown = 0;
@@ -37,9 +39,6 @@ struct Flow {
         resolved += o.resolved;
         closed += o.closed;
         backlog += o.backlog;
-        first_response.insert(first_response.end(), o.first_response.begin(),
-                              o.first_response.end());
-        resolution.insert(resolution.end(), o.resolution.begin(), o.resolution.end());
         first_in += o.first_in;
         first_ok += o.first_ok;
         resolution_in += o.resolution_in;
@@ -82,7 +81,7 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now
     bool breached = false;
     if (const auto stop = h.first_response_stop(u)) {
         if (in_period(*stop, p)) {
-            f.first_response.push_back(*stop - h.created_at);
+            f.first_response = *stop - h.created_at;
             ++f.first_in;
             if (*stop - h.created_at <= first_target) {
                 ++f.first_ok;
@@ -104,7 +103,7 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now
         ++f.resolved;
         const std::int64_t at = resolved.back();
         const std::int64_t elapsed = h.running_time(at);
-        f.resolution.push_back(elapsed);
+        f.resolution = elapsed;
         if (elapsed > target) {
             breached = true;
         }
@@ -142,17 +141,23 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now
     return f;
 }
 
-Row flow_row(std::string category, std::string channel, Flow& f) {
+// The series of a group's (or the total's) first-response and resolution times.
+struct TimeSeries {
+    std::size_t first_response = 0, resolution = 0;
+};
+
+Row flow_row(std::string category, std::string channel, const Flow& f, const TimeSeries& times,
+             const Percentiles& pct) {
     return {std::move(category),
             std::move(channel),
             f.opened,
             f.resolved,
             f.closed,
             f.backlog,
-            optional_value(percentile(f.first_response, 5)),
-            optional_value(percentile(f.first_response, 9)),
-            optional_value(percentile(f.resolution, 5)),
-            optional_value(percentile(f.resolution, 9)),
+            optional_value(pct.get(times.first_response, 5)),
+            optional_value(pct.get(times.first_response, 9)),
+            optional_value(pct.get(times.resolution, 5)),
+            optional_value(pct.get(times.resolution, 9)),
             percent(f.first_ok, f.first_in),
             percent(f.resolution_ok, f.resolution_in),
             f.breaches,
@@ -201,10 +206,29 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
                             const TimeZone& /*tz*/) {
     const ReportPeriod& p = options.period;
     const ReportSettings settings = read_report_settings(db);
-    const auto parts = parts_cost(db, p.since, p.until);
+    PartsCosts parts(db, p.since, p.until);
     RepeatFinder repeats(db, settings.repeat_window);
+    // Exact percentiles over the whole history would need every ticket's times in memory: they
+    // go to Percentiles, a series per group and clock inside the total's.
+    Percentiles pct(db, {5, 9});
+    const TimeSeries all_times{pct.add_series(), pct.add_series()};
+    struct Group {
+        Flow flow;
+        TimeSeries times;
+    };
     using Key = std::pair<std::string, std::string>;
-    std::map<Key, Flow> groups;
+    std::map<Key, Group> groups;
+    const auto group = [&](const Key& key) -> Group& {
+        auto it = groups.find(key);
+        if (it == groups.end()) {
+            it = groups
+                     .emplace(key, Group{{},
+                                         {pct.add_series(all_times.first_response),
+                                          pct.add_series(all_times.resolution)}})
+                     .first;
+        }
+        return it->second;
+    };
     // Over a period, the active tickets that did not change in it count for the backlog only:
     // they are counted in SQL, less the ones visited.
     std::map<Key, std::int64_t> unchanged;
@@ -219,29 +243,35 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
             if (p.since && is_active(h.status)) {
                 --unchanged[{h.category, h.channel}];
             }
-            const auto cost = parts.find(h.id);
-            Flow f = ticket_flow(h, p, now, settings,
-                                 cost == parts.end() ? 0 : cost->second.in_period, repeats);
-            if (!f.empty()) {
-                groups[{h.category, h.channel}].add(f);
+            const Flow f = ticket_flow(h, p, now, settings, parts.of(h.id).in_period, repeats);
+            if (f.empty()) {
+                return;
+            }
+            Group& g = group({h.category, h.channel});
+            g.flow.add(f);
+            if (f.first_response) {
+                pct.add(g.times.first_response, *f.first_response);
+            }
+            if (f.resolution) {
+                pct.add(g.times.resolution, *f.resolution);
             }
         },
         &settings);
     for (const auto& [key, n] : unchanged) {
         if (n > 0) {
-            groups[key].backlog += n;
+            group(key).flow.backlog += n;
         }
     }
+    pct.finish();
     ReportResult result;
     result.table.columns = summary_columns();
     Flow total;
-    for (auto& [key, f] : groups) {
-        result.table.rows.push_back(flow_row(key.first, key.second, f));
-        total.add(f);
-        // The times of a group are in the total now: one copy of them at a time.
-        f = Flow{};
+    for (const auto& [key, g] : groups) {
+        result.table.rows.push_back(flow_row(key.first, key.second, g.flow, g.times, pct));
+        total.add(g.flow);
     }
-    result.table.rows.push_back(flow_row(std::string(k_all), std::string(k_all), total));
+    result.table.rows.push_back(
+        flow_row(std::string(k_all), std::string(k_all), total, all_times, pct));
     const Row& last = result.table.rows.back();
     for (std::size_t i = 2; i < last.size(); ++i) {
         result.metrics.emplace_back(result.table.columns[i].name, last[i]);

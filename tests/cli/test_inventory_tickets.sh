@@ -91,6 +91,34 @@ expect_eq "$(head -1 "$T/out" | tr -d '\r')" "sku,name,on_hand,unit_cost,value,h
 run svcmgr inventory reorder --format csv
 expect_eq "$(head -1 "$T/out" | tr -d '\r')" "sku,name,usage_per_day,usage_sigma,days_of_cover,lead_time_days,safety_stock,position,reorder_point,order_qty,order_cost"
 
+begin "a part never used that a ticket waits for is below its reorder point, not dead"
+fresh=(--db "$T/never.db")
+svcmgr "${fresh[@]}" ticket add "Näyttö rikki" --customer "Aino Virtanen" >/dev/null
+svcmgr "${fresh[@]}" inventory add 0099 --name "Näyttö" --unit-cost 80.00 --reorder-qty 2 >/dev/null
+svcmgr "${fresh[@]}" inventory add 0100 --name "Kaapeli" --unit-cost 5.00 >/dev/null
+run svcmgr "${fresh[@]}" inventory reorder --format tsv
+expect_status 0
+expect_out ""
+run svcmgr "${fresh[@]}" ticket need 1 0099
+expect_status 0
+expect_err "0099 is out of stock: ticket 1 waits for parts"
+# Both out of stock; only the one ticket 1 waits for is short (usage 0, reorder point 0,
+# position 0): order the fixed 2 at 80.00.
+run svcmgr "${fresh[@]}" report inventory --format tsv
+expect_status 0
+expect_eq "$(cut -f1-6 "$T/out")" "$(printf '0099\tNäyttö\t0\tyes\tyes\t1\n0100\tKaapeli\t0\tyes\tno\t0\n\ttotal\t0\t\t\t1')" "report inventory"
+run svcmgr "${fresh[@]}" inventory reorder --format tsv
+expect_out "$(printf '0099\tNäyttö\t0.00\t0.00\t\t0\t0.00\t0\t0\t2\t160.00')"
+run svcmgr "${fresh[@]}" inventory list --format tsv
+expect_status 0
+expect_eq "$(cut -f1,5-8 "$T/out")" "$(printf '0099\t0\t0\t0\t\n0100\t0\t0\t0\t')" "inventory list (sku, on_hand, reserved, on_order, reorder_point)"
+# Resolved, nobody waits: nothing to order, and nothing below its reorder point.
+svcmgr "${fresh[@]}" ticket resolve 1 >/dev/null
+run svcmgr "${fresh[@]}" inventory reorder --format tsv
+expect_out ""
+run svcmgr "${fresh[@]}" report inventory --format tsv
+expect_eq "$(cut -f5 "$T/out" | tr '\n' ' ')" "no no  " "below_reorder after the resolve"
+
 begin "every inventory verb's --help ends with an example"
 for verb in add update show list history receive consume return adjust order orders reorder value; do
     run svcmgr inventory "$verb" --help

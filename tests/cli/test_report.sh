@@ -234,34 +234,34 @@ EOF
 expect_report table "$(cat <<'EOF'
 sku    name        on_hand  stockout  below_reorder  tickets_waiting  value  holding_cost  excess_qty  excess_value  wait_time
 00123  Näyttö 15"        2  no        no                           0  82.00         20.50           1         41.00
-00456  Laturi            0  yes       no                           1   0.00          0.00           0          0.00
+00456  Laturi            0  yes       yes                          1   0.00          0.00           0          0.00
        total             2                                         1  82.00         20.50           1         41.00         4h
 EOF
 )" inventory "${day[@]}"
 expect_report csv "$(cat <<'EOF'
 sku,name,on_hand,stockout,below_reorder,tickets_waiting,value,holding_cost,excess_qty,excess_value,wait_time
 00123,"Näyttö 15""",2,no,no,0,82.00,20.50,1,41.00,
-00456,Laturi,0,yes,no,1,0.00,0.00,0,0.00,
+00456,Laturi,0,yes,yes,1,0.00,0.00,0,0.00,
 ,total,2,,,1,82.00,20.50,1,41.00,14400
 EOF
 )" inventory "${day[@]}"
 expect_report tsv "$(cat <<'EOF'
 00123	Näyttö 15"	2	no	no	0	82.00	20.50	1	41.00	
-00456	Laturi	0	yes	no	1	0.00	0.00	0	0.00	
+00456	Laturi	0	yes	yes	1	0.00	0.00	0	0.00	
 	total	2			1	82.00	20.50	1	41.00	14400
 EOF
 )" inventory "${day[@]}"
 expect_report json "$(cat <<'EOF'
 [
 {"sku":"00123","name":"Näyttö 15\"","on_hand":2,"stockout":false,"below_reorder":false,"tickets_waiting":0,"value":"82.00","holding_cost":"20.50","excess_qty":1,"excess_value":"41.00","wait_time":null},
-{"sku":"00456","name":"Laturi","on_hand":0,"stockout":true,"below_reorder":false,"tickets_waiting":1,"value":"0.00","holding_cost":"0.00","excess_qty":0,"excess_value":"0.00","wait_time":null},
+{"sku":"00456","name":"Laturi","on_hand":0,"stockout":true,"below_reorder":true,"tickets_waiting":1,"value":"0.00","holding_cost":"0.00","excess_qty":0,"excess_value":"0.00","wait_time":null},
 {"sku":null,"name":"total","on_hand":2,"stockout":null,"below_reorder":null,"tickets_waiting":1,"value":"82.00","holding_cost":"20.50","excess_qty":1,"excess_value":"41.00","wait_time":14400}
 ]
 EOF
 )" inventory "${day[@]}"
 expect_report jsonl "$(cat <<'EOF'
 {"sku":"00123","name":"Näyttö 15\"","on_hand":2,"stockout":false,"below_reorder":false,"tickets_waiting":0,"value":"82.00","holding_cost":"20.50","excess_qty":1,"excess_value":"41.00","wait_time":null}
-{"sku":"00456","name":"Laturi","on_hand":0,"stockout":true,"below_reorder":false,"tickets_waiting":1,"value":"0.00","holding_cost":"0.00","excess_qty":0,"excess_value":"0.00","wait_time":null}
+{"sku":"00456","name":"Laturi","on_hand":0,"stockout":true,"below_reorder":true,"tickets_waiting":1,"value":"0.00","holding_cost":"0.00","excess_qty":0,"excess_value":"0.00","wait_time":null}
 {"sku":null,"name":"total","on_hand":2,"stockout":null,"below_reorder":null,"tickets_waiting":1,"value":"82.00","holding_cost":"20.50","excess_qty":1,"excess_value":"41.00","wait_time":14400}
 EOF
 )" inventory "${day[@]}"

@@ -147,3 +147,25 @@ TEST_CASE("EOQ is rounded to nearest with halves up, then raised to the minimum 
     update_part(db, "E", {.reorder_qty = 6}, early);
     CHECK(cell(advice(), 0, "order_qty") == 6);
 }
+
+TEST_CASE("a part never used that a ticket waits for is below its reorder point, not dead") {
+    Database db = Database::open_memory();
+    const Stamp early{"ana", k_now - 5 * k_day};
+    const auto t = add_ticket(db, {.title = "Näyttö rikki", .customer = "Aino Virtanen"}, early);
+    add_part(db, "NEW", {.name = "Näyttö", .reorder_qty = 2, .lead_time_days = 4}, early);
+    add_part(db, "IDLE", {.name = "Kaapeli", .lead_time_days = 4}, early);
+    // Nothing used and nothing waiting: dead, no advice.
+    CHECK(reorder_advice(db, {.window_days = 10}, k_now, TimeZone::utc()).rows.empty());
+    // Out of stock, the ticket waits: usage 0, ROP 0, position 0 <= 0, order the fixed 2.
+    REQUIRE(need_part(db, t, "NEW", 1, {"ana", k_now - k_day}) == NeedOutcome::waiting);
+    const Table advice = reorder_advice(db, {.window_days = 10}, k_now, TimeZone::utc());
+    REQUIRE(advice.rows.size() == 1);
+    CHECK(std::get<std::string>(advice.rows[0][0]) == "NEW");
+    CHECK(cell(advice, 0, "usage_per_day") == 0);
+    CHECK(cell(advice, 0, "position") == 0);
+    CHECK(cell(advice, 0, "reorder_point") == 0);
+    CHECK(cell(advice, 0, "order_qty") == 2);
+    // Once the ticket is resolved nobody waits: dead again.
+    resolve_ticket(db, t, {}, {"ana", k_now});
+    CHECK(reorder_advice(db, {.window_days = 10}, k_now, TimeZone::utc()).rows.empty());
+}

@@ -7,6 +7,7 @@
 #include <svcmgr/ticket.hpp>
 
 #include "report_history.hpp"
+#include "report_percentiles.hpp"
 
 #include <doctest/doctest.h>
 
@@ -428,6 +429,57 @@ TEST_CASE("percentiles interpolate like Excel PERCENTILE.INC and round half up")
     CHECK(report::percent(1, 0) == k_null);
     CHECK(report::hundredths_mean(13, 3) == n(433));
     CHECK(report::labour_cost(1, 1234) == 21); // 20.57 cents
+}
+
+TEST_CASE("percentiles through the sorted temporary table equal those of sorting in memory") {
+    // Awkward series: one value, two, ties, the 90th percentile exactly on a rank (n = 11: h =
+    // 9.0) and just before the next (n = 12: h = 9.9, between ranks 9 and 10), values out of
+    // order, a series with nothing, and a total made of all of them.
+    const std::vector<std::vector<std::int64_t>> series = {
+        {42},
+        {7, 3},
+        {5, 5, 5, 5},
+        {9, 1, 1, 9, 1, 9},
+        {11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1},
+        {0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1001},
+        {},
+        {86'400, 3, 86'400, 2, 1'209'600, 3},
+    };
+    Database db = Database::open_memory();
+    report::Percentiles pct(db, {5, 9});
+    const std::size_t total = pct.add_series();
+    std::vector<std::size_t> ids;
+    std::vector<std::int64_t> everything;
+    for (const auto& values : series) {
+        ids.push_back(pct.add_series(total));
+        for (const std::int64_t v : values) {
+            pct.add(ids.back(), v);
+            everything.push_back(v);
+        }
+    }
+    pct.finish();
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        for (const int tenths : {5, 9}) {
+            auto sorted = series[i];
+            CAPTURE(i);
+            CAPTURE(tenths);
+            CHECK(pct.get(ids[i], tenths) == report::percentile(sorted, tenths));
+        }
+    }
+    CHECK(pct.get(ids[0], 9) == 42);
+    CHECK(pct.get(ids[1], 5) == 5);
+    CHECK(pct.get(ids[3], 5) == 5);   // 1, 1, 1, 9, 9, 9: (1 + 9) / 2
+    CHECK(pct.get(ids[4], 9) == 10);  // exactly the 10th of 11
+    CHECK(pct.get(ids[5], 9) == 990); // 900 + 0.9 * 100
+    CHECK_FALSE(pct.get(ids[6], 5));
+    CHECK(pct.get(total, 5) == report::percentile(everything, 5));
+    CHECK(pct.get(total, 9) == report::percentile(everything, 9));
+    // A second set on the same connection starts empty.
+    report::Percentiles again(db, {5});
+    const std::size_t one = again.add_series();
+    again.add(one, 8);
+    again.finish();
+    CHECK(again.get(one, 5) == 8);
 }
 
 TEST_CASE("--fail-on expressions are typed by their metric") {
