@@ -510,6 +510,11 @@ protected:
 
     void end_of_rows() override {
         flush_inserts();
+        if (!m_dropped_indexes.empty()) {
+            // SQLite sorts the keys of a new index in memory up to the size of the page cache,
+            // on top of the cache: a smaller one for the sort keeps the import within its memory.
+            exec(m_db, "PRAGMA cache_size = -2048");
+        }
         for (const std::string& sql : m_dropped_indexes) {
             exec(m_db, sql);
         }
