@@ -69,5 +69,7 @@ std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t no
 
 // Unix seconds as UTC ISO 8601: "2026-11-22T11:53:03Z".
 std::string format_iso_utc(std::int64_t unix_seconds);
+// The same text appended to `out` (exports write millions: no string of its own each).
+void append_iso_utc(std::string& out, std::int64_t unix_seconds);
 
 } // namespace svcmgr

@@ -140,7 +140,7 @@ std::string_view machine_text(ColumnType type, const Value& value, std::string& 
         scratch = format_money(n);
         break;
     case ColumnType::time:
-        scratch = format_iso_utc(n);
+        append_iso_utc(scratch, n);
         break;
     case ColumnType::boolean:
         scratch = n != 0 ? "yes" : "no";
@@ -308,14 +308,19 @@ struct RowWriter::Impl {
         if (guard) {
             line += '\'';
         }
-        for (char c : text) {
-            if (c == '"') {
-                line += '"';
-            }
-            line += c;
-        }
         if (quote) {
+            // Quotes doubled, the runs between them appended whole.
+            std::size_t from = 0;
+            for (std::size_t at = text.find('"'); at != std::string_view::npos;
+                 at = text.find('"', from)) {
+                line.append(text.substr(from, at + 1 - from));
+                line += '"';
+                from = at + 1;
+            }
+            line.append(text.substr(from));
             line += '"';
+        } else {
+            line.append(text); // no quote in it, or it would be quoted
         }
     }
 

@@ -9,7 +9,9 @@ namespace svcmgr::cli {
 
 namespace {
 
+// A job is long once it has run for a second or passed this many rows.
 constexpr auto k_quiet_start = std::chrono::seconds(1);
+constexpr std::int64_t k_long_rows = 65536;
 constexpr auto k_interval = std::chrono::milliseconds(200);
 
 std::string minutes_seconds(double seconds) {
@@ -33,12 +35,13 @@ void Progress::show() {
         return;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (now - m_start < k_quiet_start || now - m_last < k_interval) {
+    const bool long_job = m_rows >= k_long_rows || now - m_start >= k_quiet_start;
+    if (!long_job || (m_drawn && now - m_last < k_interval)) {
         return;
     }
     m_last = now;
     const double elapsed = std::chrono::duration<double>(now - m_start).count();
-    const double rate = static_cast<double>(m_rows) / elapsed;
+    const double rate = elapsed > 0.0 ? static_cast<double>(m_rows) / elapsed : 0.0;
     std::string line = fmt::format("\r{} {} rows, {:.0f} rows/s", m_label, m_rows, rate);
     if (m_done_share) {
         const double share = m_done_share();

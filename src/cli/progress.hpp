@@ -1,8 +1,8 @@
 #pragma once
 
 // A progress line on stderr for long imports and exports: rows, rows/s and, when the share done
-// is known, the time left. Only when stderr is a terminal and the job has run for a second;
-// nothing otherwise, so logs and pipes never see it.
+// is known, the time left. Only when stderr is a terminal and the job is long (it has run for a
+// second or passed 65,536 rows); nothing otherwise, so logs and pipes never see it.
 
 #include <chrono>
 #include <cstdint>

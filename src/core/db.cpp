@@ -432,6 +432,27 @@ Value Statement::value(int col) const {
     }
 }
 
+void Statement::value_into(int col, Value& out) const {
+    switch (sqlite3_column_type(m_stmt, col)) {
+    case SQLITE_NULL:
+        out = std::monostate{};
+        return;
+    case SQLITE_INTEGER:
+        out = sqlite3_column_int64(m_stmt, col);
+        return;
+    default: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col));
+        if (auto* s = std::get_if<std::string>(&out)) {
+            s->assign(text == nullptr ? "" : text, size);
+        } else {
+            out = std::string(text == nullptr ? "" : text, size);
+        }
+        return;
+    }
+    }
+}
+
 int Statement::column_count() const {
     return sqlite3_column_count(m_stmt);
 }

@@ -9,13 +9,16 @@
 #include <svcmgr/ticket.hpp>
 
 #include "audit_log.hpp"
+#include "scoped_cache.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <set>
+#include <unordered_set>
 
 namespace svcmgr {
 
@@ -24,12 +27,36 @@ namespace {
 // Rows per batch audit record: large enough that an import of a few thousand rows is one record,
 // small enough that a million-row import never holds more than a megabyte of hashes.
 constexpr std::size_t k_batch_rows = 10000;
+// New rows per INSERT statement (19 ticket columns: 1,216 parameters).
+constexpr std::size_t k_insert_batch = 64;
 constexpr std::int64_t k_progress_rows = 8192;
 constexpr std::int64_t k_max_minutes = 100'000'000;
 
 template <typename T>
 Value to_value(const std::optional<T>& v) {
     return v ? Value{*v} : Value{};
+}
+
+// A row held as the values bound to write it, as write_canonical_row reads it.
+struct ValueRow {
+    const std::vector<Value>& values;
+    ColumnKind kind(int i) const {
+        const Value& v = values[static_cast<std::size_t>(i)];
+        return std::holds_alternative<std::int64_t>(v)  ? ColumnKind::integer
+               : std::holds_alternative<std::string>(v) ? ColumnKind::text
+                                                        : ColumnKind::null;
+    }
+    std::int64_t int64(int i) const {
+        return std::get<std::int64_t>(values[static_cast<std::size_t>(i)]);
+    }
+    std::string_view text(int i) const {
+        return std::get<std::string>(values[static_cast<std::size_t>(i)]);
+    }
+};
+
+std::string key_text(const Value& key) {
+    return std::holds_alternative<std::int64_t>(key) ? std::to_string(std::get<std::int64_t>(key))
+                                                     : std::get<std::string>(key);
 }
 
 // One audit record per entity and per k_batch_rows rows, listing each row's state hash.
@@ -40,6 +67,7 @@ public:
         : m_db(db), m_stamp(stamp), m_entity(entity),
           m_select(db, fmt::format("SELECT * FROM {} WHERE {} = $1", table, key_column)) {}
 
+    // A row as it is stored, read back.
     void add(const Value& key) {
         m_select.reset();
         m_select.bind(1, key);
@@ -49,11 +77,19 @@ public:
         if (m_order.empty()) {
             m_order = columns_by_name(m_select);
         }
-        std::string name = std::holds_alternative<std::int64_t>(key)
-                               ? std::to_string(std::get<std::int64_t>(key))
-                               : std::get<std::string>(key);
-        m_rows[std::move(name)] = sha256_hex(canonical_row(m_select, m_order));
+        m_rows[key_text(key)] = sha256_hex(canonical_row(m_select, m_order));
         m_select.reset();
+        if (m_rows.size() >= k_batch_rows) {
+            flush();
+        }
+    }
+
+    // A row just written with a value for every column of its table, `layout` naming them (the
+    // hash of the values bound is the hash of the row read back: integers stay integers, text
+    // stays text).
+    void add(const Value& key, const RowLayout& layout, const std::vector<Value>& values) {
+        write_canonical_row(m_hasher, layout, ValueRow{values});
+        m_rows[key_text(key)] = hex(m_hasher.finish());
         if (m_rows.size() >= k_batch_rows) {
             flush();
         }
@@ -69,11 +105,22 @@ public:
     }
 
 private:
+    static std::string hex(const Digest& digest) {
+        static constexpr std::string_view k_hex = "0123456789abcdef";
+        std::string out(digest.size() * 2, '0');
+        for (std::size_t i = 0; i < digest.size(); ++i) {
+            out[2 * i] = k_hex[digest[i] >> 4];
+            out[2 * i + 1] = k_hex[digest[i] & 0xF];
+        }
+        return out;
+    }
+
     Database& m_db;
     const Stamp& m_stamp;
     std::string m_entity;
     Statement m_select;
     std::vector<int> m_order;
+    Sha256Writer m_hasher;
     Json m_rows = Json::object();
 };
 
@@ -118,6 +165,7 @@ public:
                 m_options.progress(m_result.rows);
             }
         }
+        end_of_rows();
         finish();
         return m_result;
     }
@@ -129,6 +177,8 @@ protected:
     virtual std::vector<std::string_view> derived() const = 0;
     virtual void setup() {}
     virtual void import_row() = 0;
+    // After the last row, before finish().
+    virtual void end_of_rows() {}
     virtual void finish() = 0;
 
     std::size_t column(std::string_view name) const {
@@ -352,11 +402,25 @@ public:
 
 protected:
     virtual Prepared prepare() = 0;
-    // After a row was written (created or updated), with its id (or key).
-    virtual void written(const Value& key) = 0;
+    // After a row was written (created or updated), with its id (or key) and, when the values
+    // written are the whole row, those values.
+    virtual void written(const Value& key, const std::vector<Value>* state) = 0;
     // The first stored column that may differ between a file row and its stored row, checked
     // before the generic comparison (customer of a ticket).
     virtual void before_write(Prepared& /*row*/, const std::optional<std::int64_t>& /*existing*/) {}
+    // Whether new rows may be inserted several per statement: only when nothing the importer
+    // looks up in this table besides id and the natural key can be among the rows not yet
+    // inserted.
+    virtual bool batch_inserts() const { return true; }
+
+    // Audits a written row from its values when they are the whole row, else reads it back.
+    void audit(BatchAudit& batch, const Value& key, const std::vector<Value>* state) const {
+        if (state != nullptr) {
+            batch.add(key, m_layout, *state);
+        } else {
+            batch.add(key);
+        }
+    }
 
     void setup() override {
         std::vector<std::string_view> names;
@@ -396,6 +460,101 @@ protected:
             m_by_natural.emplace(
                 m_db, fmt::format("SELECT 1 FROM {} WHERE {} = $1", m_table, m_natural_column));
         }
+        // The values written are the whole row when the stored columns are the table's columns.
+        {
+            Statement all(m_db, fmt::format("SELECT * FROM {} LIMIT 0", m_table));
+            std::vector<std::string> table_names;
+            for (int i = 0; i < all.column_count(); ++i) {
+                table_names.push_back(all.column_name(i));
+            }
+            std::vector<std::string> stored_names(names.begin(), names.end());
+            std::sort(table_names.begin(), table_names.end());
+            std::sort(stored_names.begin(), stored_names.end());
+            m_whole_row = table_names == stored_names;
+            if (m_whole_row) {
+                m_layout = row_layout(std::vector<std::string>(names.begin(), names.end()));
+            }
+        }
+        m_id_at = stored_index("id");
+        m_batched =
+            m_whole_row && m_key == Key::id_or_ref && m_id_at < m_stored.size() && batch_inserts();
+        if (m_batched) {
+            Statement next(m_db, fmt::format("SELECT coalesce(max(id), 0) + 1 FROM {}", m_table));
+            next.step();
+            m_next_id = next.int64(0);
+            next.reset();
+            m_inserts.resize(k_insert_batch + 1);
+            if (m_next_id == 1) {
+                drop_indexes();
+            }
+        }
+    }
+
+    // Into an empty table, the secondary indexes are built once at the end from sorted keys
+    // instead of being updated row by row (within the same transaction: a failed import keeps
+    // them). The automatic indexes of UNIQUE columns, which the lookups use, stay.
+    void drop_indexes() {
+        Statement list(m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                             "tbl_name = $1 AND sql IS NOT NULL ORDER BY name");
+        list.bind(1, m_table);
+        std::vector<std::string> names;
+        while (list.step()) {
+            names.push_back(list.text(0));
+            m_dropped_indexes.push_back(list.text(1));
+        }
+        list.reset();
+        for (const std::string& name : names) {
+            exec(m_db, fmt::format("DROP INDEX \"{}\"", name));
+        }
+    }
+
+    void end_of_rows() override {
+        flush_inserts();
+        if (!m_dropped_indexes.empty()) {
+            // SQLite sorts the keys of a new index in memory up to the size of the page cache,
+            // on top of the cache: a smaller one for the sort keeps the import within its memory.
+            exec(m_db, "PRAGMA cache_size = -2048");
+        }
+        for (const std::string& sql : m_dropped_indexes) {
+            exec(m_db, sql);
+        }
+        m_dropped_indexes.clear();
+    }
+
+    // Inserts the rows held back, in one statement.
+    void flush_inserts() {
+        if (m_pending_rows == 0) {
+            return;
+        }
+        auto& st = m_inserts[m_pending_rows];
+        if (!st) {
+            std::vector<std::string> names;
+            for (const auto& s : m_stored) {
+                names.push_back(std::string(s.column));
+            }
+            std::string sql =
+                fmt::format("INSERT INTO {} ({}) VALUES ", m_table, fmt::join(names, ", "));
+            int n = 0;
+            for (std::size_t r = 0; r < m_pending_rows; ++r) {
+                sql += r == 0 ? "(" : ", (";
+                for (std::size_t i = 0; i < m_stored.size(); ++i) {
+                    sql += i == 0 ? "$" : ", $";
+                    sql += std::to_string(++n);
+                }
+                sql += ')';
+            }
+            st = std::make_unique<Statement>(m_db, sql);
+        }
+        st->reset();
+        for (std::size_t i = 0; i < m_pending.size(); ++i) {
+            st->bind(static_cast<int>(i + 1), m_pending[i]);
+        }
+        st->run();
+        st->reset();
+        m_pending.clear();
+        m_pending_rows = 0;
+        m_pending_ids.clear();
+        m_pending_naturals.clear();
     }
 
     // Whether the file has the column that sets a stored one.
@@ -423,7 +582,11 @@ protected:
         Prepared row = prepare();
         std::optional<std::int64_t> existing;
         std::optional<Value> existing_key;
-        const std::size_t id_at = stored_index("id");
+        const std::size_t id_at = m_id_at;
+        if (m_batched && ((row.id && m_pending_ids.contains(*row.id)) ||
+                          (row.natural && m_pending_naturals.contains(*row.natural)))) {
+            flush_inserts(); // the lookups below must see that row
+        }
         if (m_key == Key::natural) {
             if (exists(*m_by_natural, *row.natural)) {
                 existing_key = Value{*row.natural};
@@ -447,6 +610,25 @@ protected:
             }
         }
         before_write(row, existing);
+        if (!existing_key && m_batched) {
+            // The id SQLite would give: one above the largest so far.
+            const std::int64_t new_id = row.id.value_or(m_next_id);
+            m_next_id = std::max(m_next_id, new_id + 1);
+            row.values[id_at] = new_id;
+            written(Value{new_id}, &row.values);
+            m_pending_ids.insert(new_id);
+            if (row.natural) {
+                m_pending_naturals.insert(*row.natural);
+            }
+            for (Value& v : row.values) {
+                m_pending.push_back(std::move(v));
+            }
+            ++m_result.created;
+            if (++m_pending_rows == k_insert_batch) {
+                flush_inserts();
+            }
+            return;
+        }
         if (!existing_key) {
             m_insert->reset();
             for (std::size_t i = 0; i < row.values.size(); ++i) {
@@ -456,9 +638,13 @@ protected:
             m_insert->reset();
             ++m_result.created;
             if (m_key == Key::natural) {
-                written(Value{*row.natural});
+                written(Value{*row.natural}, m_whole_row ? &row.values : nullptr);
             } else {
-                written(Value{last_insert_id(m_db)});
+                const std::int64_t new_id = last_insert_id(m_db);
+                if (id_at < row.values.size()) {
+                    row.values[id_at] = new_id;
+                }
+                written(Value{new_id}, m_whole_row ? &row.values : nullptr);
             }
             return;
         }
@@ -503,7 +689,7 @@ protected:
         m_update->run();
         m_update->reset();
         ++m_result.updated;
-        written(*existing_key);
+        written(*existing_key, nullptr);
     }
 
     std::string m_table;
@@ -514,6 +700,19 @@ protected:
     bool m_updatable;
     std::vector<bool> m_given;
     std::optional<Statement> m_insert, m_select, m_update, m_by_id, m_by_natural;
+    bool m_whole_row = false;
+    RowLayout m_layout; // of the stored columns, when they are the whole row
+    std::size_t m_id_at = 0;
+    // Several new rows per INSERT: SQLite builds the lists of the CHECK and partial index
+    // constraints once per statement, which costs more than the row itself.
+    bool m_batched = false;
+    std::int64_t m_next_id = 1;
+    std::vector<std::unique_ptr<Statement>> m_inserts; // by number of rows
+    std::vector<Value> m_pending;                      // m_pending_rows rows of values
+    std::size_t m_pending_rows = 0;
+    std::unordered_set<std::int64_t> m_pending_ids;
+    std::unordered_set<std::string> m_pending_naturals;
+    std::vector<std::string> m_dropped_indexes;
 };
 
 // ---- customers ----------------------------------------------------------------------------------
@@ -535,6 +734,8 @@ public:
 
 protected:
     std::vector<std::string_view> required() const override { return {"name"}; }
+    // before_write looks customers up by email.
+    bool batch_inserts() const override { return false; }
     std::vector<std::string_view> derived() const override { return {"tickets", "open_tickets"}; }
 
     Prepared prepare() override {
@@ -557,7 +758,9 @@ protected:
         }
     }
 
-    void written(const Value& key) override { m_audit.add(key); }
+    void written(const Value& key, const std::vector<Value>* state) override {
+        audit(m_audit, key, state);
+    }
     void finish() override { m_audit.flush(); }
 
 private:
@@ -740,11 +943,14 @@ protected:
         m_add_customer.run();
         m_add_customer.reset();
         const std::int64_t new_id = last_insert_id(m_db);
-        m_customer_audit.add(Value{new_id});
+        m_customer_state = {new_id, Value{}, *name, to_value(email), Value{}, row.values[10]};
+        m_customer_audit.add(Value{new_id}, m_customer_layout, m_customer_state);
         row.values[4] = new_id;
     }
 
-    void written(const Value& key) override { m_audit.add(key); }
+    void written(const Value& key, const std::vector<Value>* state) override {
+        audit(m_audit, key, state);
+    }
     void finish() override {
         m_customer_audit.flush();
         m_audit.flush();
@@ -764,6 +970,10 @@ private:
                       c_description = column("description");
     BatchAudit m_audit;
     BatchAudit m_customer_audit;
+    // A new customer's whole row, in the columns of the customer table.
+    const RowLayout m_customer_layout =
+        row_layout({"id", "ref", "name", "email", "phone", "created_at"});
+    std::vector<Value> m_customer_state;
     Statement m_customer_by_id, m_customer_by_email, m_customer_by_name, m_add_customer;
     std::vector<std::string> m_categories, m_channels;
 };
@@ -847,7 +1057,9 @@ protected:
         return row;
     }
 
-    void written(const Value& key) override { m_audit.add(Value{*lookup(m_id_of, key)}); }
+    void written(const Value& key, const std::vector<Value>* /*state*/) override {
+        m_audit.add(Value{*lookup(m_id_of, key)});
+    }
     void finish() override { m_audit.flush(); }
 
 private:
@@ -958,7 +1170,7 @@ protected:
         m_touched.insert(part);
     }
 
-    void written(const Value& /*key*/) override {}
+    void written(const Value& /*key*/, const std::vector<Value>* /*state*/) override {}
 
     void finish() override {
         for (const std::int64_t part : m_touched) {
@@ -1040,7 +1252,9 @@ protected:
         return row;
     }
 
-    void written(const Value& key) override { m_audit.add(key); }
+    void written(const Value& key, const std::vector<Value>* state) override {
+        audit(m_audit, key, state);
+    }
     void finish() override { m_audit.flush(); }
 
 private:
@@ -1088,7 +1302,9 @@ protected:
         return row;
     }
 
-    void written(const Value& key) override { m_audit.add(key); }
+    void written(const Value& key, const std::vector<Value>* state) override {
+        audit(m_audit, key, state);
+    }
     void finish() override {
         m_audit.flush();
         m_db.impl().settings.reset();
@@ -1101,12 +1317,6 @@ private:
 
 // Negative: KiB.
 constexpr std::int64_t k_import_cache_kib = -8192;
-
-std::int64_t pragma_cache_size(Database& db) {
-    Statement st(db, "PRAGMA cache_size");
-    st.step();
-    return st.int64(0);
-}
 
 std::unique_ptr<Importer> make_importer(Database& db, Dataset dataset, RecordSource& source,
                                         const ImportOptions& options, const Stamp& stamp) {
@@ -1136,21 +1346,7 @@ ImportResult import_dataset(Database& db, Dataset dataset, RecordSource& source,
     }
     // A larger page cache for the length of the import: index pages stay in memory instead of
     // being read again from the file (a measured 2x on 100k tickets), within the memory budget.
-    struct CacheSize {
-        Database& db;
-        std::int64_t before;
-        explicit CacheSize(Database& d) : db(d), before(pragma_cache_size(d)) {
-            exec(db, fmt::format("PRAGMA cache_size = {}", k_import_cache_kib));
-        }
-        ~CacheSize() {
-            try {
-                exec(db, fmt::format("PRAGMA cache_size = {}", before));
-            } catch (...) { // NOLINT(bugprone-empty-catch): the setting ends with the connection
-            }
-        }
-        CacheSize(const CacheSize&) = delete;
-        CacheSize& operator=(const CacheSize&) = delete;
-    } cache(db);
+    const ScopedCacheSize cache(db, k_import_cache_kib);
     WriteTransaction tx(db);
     ImportResult result;
     {

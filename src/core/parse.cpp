@@ -461,4 +461,30 @@ std::string format_iso_utc(std::int64_t unix_seconds) {
     return format_fields(date::year_month_day{day}, time - day, true);
 }
 
+void append_iso_utc(std::string& out, std::int64_t unix_seconds) {
+    const date::sys_seconds time{Seconds{unix_seconds}};
+    const auto day = date::floor<date::days>(time);
+    const date::year_month_day ymd{day};
+    const int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) {
+        out += format_iso_utc(unix_seconds);
+        return;
+    }
+    const auto total = (time - day).count();
+    char text[] = "0000-00-00T00:00:00Z";
+    const auto put = [&](std::size_t at, std::size_t digits, long long value) {
+        for (std::size_t i = 0; i < digits; ++i) {
+            text[at + digits - 1 - i] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, static_cast<unsigned>(ymd.month()));
+    put(8, 2, static_cast<unsigned>(ymd.day()));
+    put(11, 2, total / 3600);
+    put(14, 2, total / 60 % 60);
+    put(17, 2, total % 60);
+    out.append(text, sizeof text - 1);
+}
+
 } // namespace svcmgr

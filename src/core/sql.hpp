@@ -76,6 +76,8 @@ public:
     std::string text(int col) const;
     std::optional<std::string> optional_text(int col) const;
     Value value(int col) const;
+    // The same value stored into `out`, reusing a string's storage (for loops over many rows).
+    void value_into(int col, Value& out) const;
     int column_count() const;
     std::string column_name(int col) const;
 

@@ -170,4 +170,34 @@ run svcmgr --db "$T/big.db" ticket import "$T/big.csv"
 expect_status 0
 expect_eq "$(sqlite3 "$T/big.db" "SELECT length(CAST(description AS BLOB)) FROM ticket")" "10000000" "length"
 
+# Progress: on a terminal once a job passes 65,536 rows (or runs for a second), never on a pipe.
+# The terminal's lines, the escape that clears a line removed.
+tty_lines() { tr '\r' '\n' <"$T/tty" | sed 's/\x1b\[K//g'; }
+/usr/bin/python3 -c '
+import sys
+sys.stdout.write("title,customer\r\n")
+for i in range(65600):
+    sys.stdout.write(f"Ticket {i},Customer {i % 50}\r\n")' >"$T/long.csv"
+
+begin "a long import shows rows, rows/s and the time left on stderr when it is a terminal"
+script -qec "$SVCMGR --db '$T/long.db' ticket import '$T/long.csv'" /dev/null >"$T/tty" 2>&1
+tty_lines | grep -Eq '^imported [0-9]+ rows, [0-9]+ rows/s, [0-9]+%, [0-9]+:[0-9]{2} left$' ||
+    fail "no progress line: $(tr '\r' '|' <"$T/tty")"
+tty_lines | grep -qx 'imported 65600 rows: 65600 created, 0 updated, 0 unchanged' ||
+    fail "no summary: $(tr '\r' '|' <"$T/tty")"
+
+begin "a long export shows rows and rows/s on stderr when it is a terminal"
+script -qec "$SVCMGR --db '$T/long.db' ticket export --columns id >/dev/null" /dev/null >"$T/tty" 2>&1
+tty_lines | grep -Eq '^exported [0-9]+ rows, [0-9]+ rows/s$' ||
+    fail "no progress line: $(tr '\r' '|' <"$T/tty")"
+
+begin "import and export print no progress when stderr is not a terminal"
+run svcmgr --db "$T/long2.db" ticket import "$T/long.csv"
+expect_status 0
+expect_err "imported 65600 rows: 65600 created, 0 updated, 0 unchanged"
+run svcmgr --db "$T/long2.db" ticket export --columns id
+expect_status 0
+expect_err ""
+expect_eq "$(wc -l <"$T/out")" "65601" "rows exported"
+
 finish
