@@ -104,7 +104,7 @@ sql() { sqlite3 -batch "$DB" "$1"; }
 scaled() {
     local p=${SVCMGR_TEST_SCALE:-100}
     [[ "$p" =~ ^[1-9][0-9]*$ ]] && [ "$p" -le 100 ] ||
-        { echo "SVCMGR_TEST_SCALE must be a percentage from 1 to 100, not '$p'" >&2; exit 1; }
+        { echo "SVCMGR_TEST_SCALE must be a percentage from 1 to 100, not '$p'" >&2; rm -rf "$T"; exit 1; }
     local n=$(($1 * p / 100))
     echo $((n > 0 ? n : 1))
 }
