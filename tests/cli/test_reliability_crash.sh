@@ -10,7 +10,8 @@
 # foreign keys, `audit verify`, `db check` and on_hand against the ledger. Rounds continue until
 # at least MIN_KILLS commands, MIN_IMPORT_KILLS of them imports, were really killed (status 137):
 # a round whose command finished first is still checked, but does not count. SVCMGR_TEST_SCALE
-# (percent, set by CTest for the sanitizer build) asks for fewer kills. RELIABILITY_SEED
+# (percent, set by CTest for the sanitizer build) asks for fewer kills and smaller imports
+# (2000 tickets and 3000 moves at 100). RELIABILITY_SEED
 # reproduces a run; the seed is printed.
 #
 # On tmpfs when there is one: SIGKILL ends a process, not the machine, so fsync is not under
@@ -21,8 +22,8 @@
 MIN_KILLS=${RELIABILITY_KILLS:-$(scaled 30)} || exit 1
 MIN_IMPORT_KILLS=$(scaled 10) || exit 1
 MAX_ROUNDS=$((MIN_KILLS * 4))
-IMPORT_TICKETS=2000 # rows per ticket import
-IMPORT_MOVES=3000   # rows per moves import
+IMPORT_TICKETS=$(scaled 2000) || exit 1 # rows per ticket import
+IMPORT_MOVES=$(scaled 3000) || exit 1   # rows per moves import (a multiple of 3)
 seed=${RELIABILITY_SEED:-$(($(date +%s) % 32768))}
 RANDOM=$seed
 echo "crash: RELIABILITY_SEED=$seed" >&2
