@@ -103,8 +103,11 @@ sql() { sqlite3 -batch "$DB" "$1"; }
 # CTest sets SVCMGR_TEST_SCALE for the sanitizer build, so that the long suites run fewer rounds.
 scaled() {
     local p=${SVCMGR_TEST_SCALE:-100}
-    [[ "$p" =~ ^[1-9][0-9]*$ ]] && [ "$p" -le 100 ] ||
-        { echo "SVCMGR_TEST_SCALE must be a percentage from 1 to 100, not '$p'" >&2; rm -rf "$T"; exit 1; }
+    if ! [[ "$p" =~ ^[1-9][0-9]*$ ]] || [ "$p" -gt 100 ]; then
+        echo "SVCMGR_TEST_SCALE must be a percentage from 1 to 100, not '$p'" >&2
+        rm -rf "$T"
+        exit 1
+    fi
     local n=$(($1 * p / 100))
     echo $((n > 0 ? n : 1))
 }
