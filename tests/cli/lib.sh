@@ -9,6 +9,7 @@
 #   expect_err_contains TEXT          stderr contains TEXT
 #   expect_eq ACTUAL EXPECTED [what]  any other equality
 #   sql "SELECT ..."                  prints a query's result on the test database
+#   scaled N                          N scaled by SVCMGR_TEST_SCALE (percent, default 100), at least 1
 #   finish                            prints "N passed, M failed"; fails on a failure or no case
 #
 # Each suite runs in a fresh temporary directory with its own HOME and database. A failing suite
@@ -98,6 +99,18 @@ expect_eq() {
 }
 
 sql() { sqlite3 -batch "$DB" "$1"; }
+
+# CTest sets SVCMGR_TEST_SCALE for the sanitizer build, so that the long suites run fewer rounds.
+scaled() {
+    local p=${SVCMGR_TEST_SCALE:-100}
+    if ! [[ "$p" =~ ^[1-9][0-9]*$ ]] || [ "$p" -gt 100 ]; then
+        echo "SVCMGR_TEST_SCALE must be a percentage from 1 to 100, not '$p'" >&2
+        rm -rf "$T"
+        exit 1
+    fi
+    local n=$(($1 * p / 100))
+    echo $((n > 0 ? n : 1))
+}
 
 finish() {
     _close_case

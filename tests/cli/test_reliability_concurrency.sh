@@ -8,14 +8,11 @@
 [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 . "$(dirname "$0")/lib.sh"
 
+# 8 processes x 25 cycles of 8 writes on one ticket = 200 writes per process. SVCMGR_TEST_SCALE
+# (percent, set by CTest for the sanitizer build) runs fewer cycles, never fewer processes.
 WORKERS=${RELIABILITY_WORKERS:-8}
-CYCLES=25 # each cycle is 8 writes on one ticket: 25 cycles = 200 writes per worker
-
-# Inventory and reports are optional so that the suite runs on a tree without them.
-have_inventory=0
-"$SVCMGR" inventory --help >/dev/null 2>&1 && have_inventory=1
-have_reports=0
-"$SVCMGR" report summary --help >/dev/null 2>&1 && have_reports=1
+CYCLES=$(scaled 25) || exit 1
+HURRIED=$(scaled 40) || exit 1 # adds per process with a 1 ms busy timeout
 
 # op LOG CMD...: runs one svcmgr command; any failure is appended to LOG with its status and stderr.
 op() {
@@ -30,8 +27,7 @@ op() {
     return "$s"
 }
 
-# One worker: CYCLES tickets, each taken through 8 writes from creation to closure. Without
-# inventory the two stock moves become two more comments, so the write count stays the same.
+# One worker: CYCLES tickets, each taken through 8 writes from creation to closure.
 worker() {
     local w="$1" log="$T/worker.$1.log" c id
     : >"$log"
@@ -41,13 +37,8 @@ worker() {
         echo "$id" >>"$T/worker.$w.ids"
         op "$log" ticket comment "$id" --inbound -m "Still broken ($w.$c)"
         op "$log" ticket start "$id"
-        if [ "$have_inventory" -eq 1 ]; then
-            op "$log" inventory consume SCREEN 2 --ticket "$id"
-            op "$log" inventory receive SCREEN 1 --unit-cost 10.00 --note "w$w c$c"
-        else
-            op "$log" ticket comment "$id" -m "Part fitted ($w.$c)"
-            op "$log" ticket comment "$id" -m "Tested ($w.$c)"
-        fi
+        op "$log" inventory consume SCREEN 2 --ticket "$id"
+        op "$log" inventory receive SCREEN 1 --unit-cost 10.00 --note "w$w c$c"
         op "$log" ticket comment "$id" --reply -m "Fixed ($w.$c)" --minutes 5
         op "$log" ticket resolve "$id" --cause hardware --not-preventable
         op "$log" ticket close "$id" --satisfaction 4
@@ -72,30 +63,24 @@ reader() {
             last=$n
         fi
         op "$log" audit verify -q
-        if [ "$have_inventory" -eq 1 ]; then
-            op "$log" inventory list --format tsv
-        fi
-        if [ "$have_reports" -eq 1 ]; then
-            if op "$log" report summary --format tsv; then
-                totals=$(summary_totals "$log.out")
-                opened=${totals% *} closed=${totals#* }
-                if [ -z "$totals" ] || [ "$opened" -lt "$last_opened" ] || [ "$closed" -lt "$last_closed" ]; then
-                    echo "report summary went from $last_opened/$last_closed to '$totals'" >>"$log"
-                fi
-                last_opened=${opened:-0} last_closed=${closed:-0}
+        op "$log" inventory list --format tsv
+        if op "$log" report summary --format tsv; then
+            totals=$(summary_totals "$log.out")
+            opened=${totals% *} closed=${totals#* }
+            if [ -z "$totals" ] || [ "$opened" -lt "$last_opened" ] || [ "$closed" -lt "$last_closed" ]; then
+                echo "report summary went from $last_opened/$last_closed to '$totals'" >>"$log"
             fi
-            [ "$have_inventory" -eq 1 ] && op "$log" report inventory --format tsv
+            last_opened=${opened:-0} last_closed=${closed:-0}
         fi
+        op "$log" report inventory --format tsv
         rounds=$((rounds + 1))
     done
     echo "$rounds" >"$T/reader.rounds"
 }
 
 "$SVCMGR" ticket list >/dev/null # creates the database
-if [ "$have_inventory" -eq 1 ]; then
-    "$SVCMGR" inventory add SCREEN --name 'Näyttö 15"' --unit-cost 10.00 >/dev/null
-    "$SVCMGR" inventory receive SCREEN 1000 --unit-cost 10.00 >/dev/null
-fi
+"$SVCMGR" inventory add SCREEN --name 'Näyttö 15"' --unit-cost 10.00 >/dev/null
+"$SVCMGR" inventory receive SCREEN 1000 --unit-cost 10.00 >/dev/null
 audit_before=$(sql 'SELECT count(*) FROM audit')
 
 begin "$WORKERS processes x $((CYCLES * 8)) mixed writes and a reader of lists and reports: every command succeeds"
@@ -143,32 +128,28 @@ for w in $(seq 1 "$WORKERS"); do
     expect_eq "$got" "${want%|}" "worker $w's titles in order"
 done
 
-if [ "$have_reports" -eq 1 ]; then
-    begin "the summary report afterwards counts every ticket opened and closed"
-    run svcmgr report summary --format tsv
-    expect_status 0
-    expect_eq "$(summary_totals "$T/out")" "$total $total" "opened and closed"
-fi
+begin "the summary report afterwards counts every ticket opened and closed"
+run svcmgr report summary --format tsv
+expect_status 0
+expect_eq "$(summary_totals "$T/out")" "$total $total" "opened and closed"
 
-if [ "$have_inventory" -eq 1 ]; then
-    begin "stock: on_hand equals the ledger and every move is there"
-    expect_eq "$(sql "SELECT on_hand FROM part WHERE sku = 'SCREEN'")" "$((1000 - total))" "on_hand"
-    expect_eq "$(sql "SELECT sum(qty) FROM stock_move m JOIN part p ON p.id = m.part_id
-        WHERE p.sku = 'SCREEN'")" "$((1000 - total))" "ledger sum"
-    expect_eq "$(sql "SELECT count(*) FROM stock_move WHERE kind = 'consume' AND qty = -2")" "$total" "consumptions"
-    expect_eq "$(sql "SELECT count(*) FROM stock_move WHERE kind = 'receive'")" "$((total + 1))" "receipts"
-    expect_eq "$(sql "SELECT count(DISTINCT ticket_id) FROM stock_move WHERE kind = 'consume'")" "$total" "tickets with parts"
-fi
+begin "stock: on_hand equals the ledger and every move is there"
+expect_eq "$(sql "SELECT on_hand FROM part WHERE sku = 'SCREEN'")" "$((1000 - total))" "on_hand"
+expect_eq "$(sql "SELECT sum(qty) FROM stock_move m JOIN part p ON p.id = m.part_id
+    WHERE p.sku = 'SCREEN'")" "$((1000 - total))" "ledger sum"
+expect_eq "$(sql "SELECT count(*) FROM part p WHERE on_hand <>
+    (SELECT coalesce(sum(qty), 0) FROM stock_move m WHERE m.part_id = p.id)")" "0" \
+    "parts whose on_hand differs from the ledger"
+expect_eq "$(sql "SELECT count(*) FROM stock_move WHERE kind = 'consume' AND qty = -2")" "$total" "consumptions"
+expect_eq "$(sql "SELECT count(*) FROM stock_move WHERE kind = 'receive'")" "$((total + 1))" "receipts"
+expect_eq "$(sql "SELECT count(DISTINCT ticket_id) FROM stock_move WHERE kind = 'consume'")" "$total" "tickets with parts"
 
 begin "the audit trail has one record per write, and verifies"
-# Per ticket: create, 2 comments, start, resolve, close, and 2 stock moves (or 2 more comments).
-ticket_rows=$((total * 6))
-part_rows=$((total * 2))
-[ "$have_inventory" -eq 1 ] || { ticket_rows=$((total * 8)); part_rows=0; }
+# Per ticket: create, 2 comments, start, resolve, close, and 2 stock moves.
 expect_eq "$(sql "SELECT count(*) FROM audit WHERE seq > $audit_before AND entity = 'ticket'")" \
-    "$ticket_rows" "ticket audit rows"
+    "$((total * 6))" "ticket audit rows"
 expect_eq "$(sql "SELECT count(*) FROM audit WHERE seq > $audit_before AND entity = 'part'")" \
-    "$part_rows" "part audit rows"
+    "$((total * 2))" "part audit rows"
 expect_eq "$(sql "SELECT count(*) FROM audit WHERE seq > $audit_before")" \
     "$((total * 8 + WORKERS))" "audit rows"
 run svcmgr audit verify
@@ -231,22 +212,20 @@ release_write_lock
 expect_status 75
 expect_eq "$(snapshot)" "$before" "database state"
 
-if [ "$have_inventory" -eq 1 ]; then
-    begin "a blocked stock move exits 75: on_hand and the ledger unchanged"
-    hold_write_lock
-    run svcmgr --busy-timeout 200ms inventory consume SCREEN 1 --ticket "${ids%% *}"
-    release_write_lock
-    expect_status 75
-    run svcmgr --busy-timeout 200ms inventory receive SCREEN 3 --unit-cost 11.00
-    expect_status 0
-    expect_eq "$(sql "SELECT on_hand FROM part WHERE sku = 'SCREEN'")" "$((1000 - total + 3))" "on_hand"
-    hold_write_lock
-    run svcmgr --busy-timeout 200ms inventory receive SCREEN 3 --unit-cost 11.00
-    release_write_lock
-    expect_status 75
-    expect_eq "$(sql "SELECT on_hand FROM part WHERE sku = 'SCREEN'")" "$((1000 - total + 3))" "on_hand"
-    expect_eq "$(sql "SELECT count(*) FROM stock_move WHERE qty = 3")" "1" "receipts of 3"
-fi
+begin "a blocked stock move exits 75: on_hand and the ledger unchanged"
+hold_write_lock
+run svcmgr --busy-timeout 200ms inventory consume SCREEN 1 --ticket "${ids%% *}"
+release_write_lock
+expect_status 75
+run svcmgr --busy-timeout 200ms inventory receive SCREEN 3 --unit-cost 11.00
+expect_status 0
+expect_eq "$(sql "SELECT on_hand FROM part WHERE sku = 'SCREEN'")" "$((1000 - total + 3))" "on_hand"
+hold_write_lock
+run svcmgr --busy-timeout 200ms inventory receive SCREEN 3 --unit-cost 11.00
+release_write_lock
+expect_status 75
+expect_eq "$(sql "SELECT on_hand FROM part WHERE sku = 'SCREEN'")" "$((1000 - total + 3))" "on_hand"
+expect_eq "$(sql "SELECT count(*) FROM stock_move WHERE qty = 3")" "1" "receipts of 3"
 
 begin "busy while opening (another process holds the database exclusively): the same 75"
 before=$(snapshot)
@@ -285,7 +264,7 @@ tickets_before=$(sql 'SELECT count(*) FROM ticket')
 audit_rows_before=$(sql 'SELECT count(*) FROM audit')
 for w in 1 2 3 4; do
     (
-        for i in $(seq 1 40); do
+        for i in $(seq 1 "$HURRIED"); do
             "$SVCMGR" --busy-timeout 1ms ticket add "Hurried $w.$i" --customer "Customer $w" \
                 >"$T/h.$w.$i.out" 2>"$T/h.$w.$i.err"
             echo "$w.$i $?" >>"$T/hurried.$w"
@@ -313,7 +292,7 @@ hint: another svcmgr is writing; try again, or raise --busy-timeout" "stderr of 
     *) fail "ticket add $key exited $status: $(cat "$T/h.$key.err")" ;;
     esac
 done < <(cat "$T"/hurried.*)
-expect_eq "$((ok + busy))" "160" "commands"
+expect_eq "$((ok + busy))" "$((4 * HURRIED))" "commands"
 expect_eq "$(sql 'SELECT count(*) FROM ticket')" "$((tickets_before + ok))" "tickets"
 expect_eq "$(sql 'SELECT count(*) FROM audit')" "$((audit_rows_before + ok))" "audit rows"
 echo "hurried adds: $ok committed, $busy gave up with 75" >&2

@@ -2,30 +2,36 @@
 # Reliability under crashes (issue 8): svcmgr killed with SIGKILL at a random moment of a write
 # leaves a sound database, and the killed command either happened completely or not at all:
 # ticket writes, settings, stock consumed and received (a delivery that releases waiting tickets),
-# and the first command on a new database.
+# the first command on a new database, and imports of thousands of tickets and ledger moves (one
+# transaction each: after a kill the tables hold all of the file's rows or none of them).
 #
-# Each round starts one write, kills it after a random delay (0 to about its usual run time), and
-# checks the database. Rounds continue until at least MIN_KILLS commands were really killed
-# (status 137): a round whose command finished first is still checked, but does not count.
-# RELIABILITY_SEED reproduces a run; the seed is printed.
+# Each round starts one command, kills it after a random delay (0 to about its usual run time,
+# measured for the imports on this machine and build), and checks the database: integrity_check,
+# foreign keys, `audit verify`, `db check` and on_hand against the ledger. Rounds continue until
+# at least MIN_KILLS commands, MIN_IMPORT_KILLS of them imports, were really killed (status 137):
+# a round whose command finished first is still checked, but does not count. SVCMGR_TEST_SCALE
+# (percent, set by CTest for the sanitizer build) asks for fewer kills and smaller imports
+# (2000 tickets and 3000 moves at 100). RELIABILITY_SEED
+# reproduces a run; the seed is printed.
 #
 # On tmpfs when there is one: SIGKILL ends a process, not the machine, so fsync is not under
 # test here, and tmpfs keeps the suite fast.
 [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 . "$(dirname "$0")/lib.sh"
 
-MIN_KILLS=${RELIABILITY_KILLS:-30}
+MIN_KILLS=${RELIABILITY_KILLS:-$(scaled 30)} || exit 1
+MIN_IMPORT_KILLS=$(scaled 10) || exit 1
 MAX_ROUNDS=$((MIN_KILLS * 4))
+IMPORT_TICKETS=$(scaled 2000) || exit 1 # rows per ticket import
+IMPORT_MOVES=$(scaled 3000) || exit 1   # rows per moves import (a multiple of 3)
 seed=${RELIABILITY_SEED:-$(($(date +%s) % 32768))}
 RANDOM=$seed
 echo "crash: RELIABILITY_SEED=$seed" >&2
 
-have_inventory=0
-"$SVCMGR" inventory --help >/dev/null 2>&1 && have_inventory=1
-
 # kill_after MAX_US CMD...: runs CMD, kills it with SIGKILL after 0..MAX_US microseconds, and
 # sets $rc to its status (137 when the kill landed). A python timer, since sleep(1) alone takes
-# about as long as a small svcmgr command. Standard input comes from $T/in.
+# about as long as a small svcmgr command. Standard input comes from $T/in. When CMD ends first,
+# its run time in microseconds goes to $T/took.
 kill_after() {
     local delay=$((RANDOM * 32768 + RANDOM))
     delay=$((delay % ($1 + 1)))
@@ -34,10 +40,15 @@ kill_after() {
 import signal, subprocess, sys, time
 t, delay, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 with open(t + "/in") as i, open(t + "/out", "w") as o, open(t + "/err", "w") as e:
+    start = time.monotonic()
     child = subprocess.Popen(argv, stdin=i, stdout=o, stderr=e)
-    time.sleep(delay / 1e6)
-    child.send_signal(signal.SIGKILL)
-    status = child.wait()
+    try:
+        status = child.wait(timeout=delay / 1e6)
+        with open(t + "/took", "w") as f:
+            f.write(str(int((time.monotonic() - start) * 1e6)))
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGKILL)
+        status = child.wait()
 sys.exit(128 - status if status < 0 else status)
 PY
     rc=$?
@@ -50,11 +61,9 @@ check_sound() {
     local e
     e=$("$SVCMGR" audit verify -q 2>&1) || fail "audit verify: $e"
     e=$("$SVCMGR" db check -q 2>&1) || fail "db check: $e"
-    if [ "$have_inventory" -eq 1 ]; then
-        expect_eq "$(sql 'SELECT count(*) FROM part p WHERE on_hand <>
-            (SELECT coalesce(sum(qty), 0) FROM stock_move m WHERE m.part_id = p.id)')" "0" \
-            "parts whose on_hand differs from the ledger"
-    fi
+    expect_eq "$(sql 'SELECT count(*) FROM part p WHERE on_hand <>
+        (SELECT coalesce(sum(qty), 0) FROM stock_move m WHERE m.part_id = p.id)')" "0" \
+        "parts whose on_hand differs from the ledger"
 }
 
 # one_of ACTUAL WHAT ALLOWED...: ACTUAL is one of the allowed values.
@@ -92,10 +101,10 @@ per_ticket_all_or_nothing() {
 
 : >"$T/in"
 "$SVCMGR" ticket list >/dev/null
-if [ "$have_inventory" -eq 1 ]; then
-    "$SVCMGR" inventory add SCREEN --name 'Näyttö 15"' --unit-cost 10.00 >/dev/null
-    "$SVCMGR" inventory receive SCREEN 100000 --unit-cost 10.00 >/dev/null
-fi
+"$SVCMGR" inventory add SCREEN --name 'Näyttö 15"' --unit-cost 10.00 >/dev/null
+"$SVCMGR" inventory receive SCREEN 100000 --unit-cost 10.00 >/dev/null
+"$SVCMGR" inventory add BULK --name 'Ruuvi M3' --unit-cost 0.05 >/dev/null
+bulk_ticket=$("$SVCMGR" ticket add "Uses screws" --customer "Batch")
 
 # make_batch N: creates N tickets for customer "Batch" and prints their ids on one line.
 make_batch() {
@@ -216,28 +225,140 @@ round_new_database() { # the first command on a new database: a kill may leave a
     rc=$first
 }
 
-kinds=(add start close setting new_database)
-[ "$have_inventory" -eq 1 ] && kinds+=(consume receive)
+# Imports. Each round imports a new file (titles and customers named after the round), so a
+# completed import adds exactly the file's rows. The first import of each kind runs to the end
+# and sets what a completed one adds and how long it takes; later ones are killed within that time.
+# ticket_file R: IMPORT_TICKETS tickets for 10 new customers, in $T/import.csv, with ids from
+# the next free one; and their creation events in $T/events.csv. A ticket import writes no
+# history (that comes from `ticket events import`), and `db check` wants a history for every
+# ticket: so a completed ticket import is followed by the import of its events.
+ticket_file() {
+    local first
+    first=$(($(sql 'SELECT coalesce(max(id), 0) FROM ticket') + 1))
+    awk -v r="$1" -v n="$IMPORT_TICKETS" -v f="$first" 'BEGIN {
+        print "id,title,customer,priority,category,created_at,description"
+        for (i = 1; i <= n; i++)
+            printf "%d,Imported %d.%d,Import %d customer %d,%s,repair,2026-03-01T10:00:00Z,\"Round %d, row %d: ei käynnisty\nenää\"\n",
+                f + i - 1, r, i, r, i % 10, (i % 3 ? "normal" : "high"), r, i
+    }' >"$T/import.csv"
+    awk -v n="$IMPORT_TICKETS" -v f="$first" 'BEGIN {
+        print "ticket_id,at,actor,kind"
+        for (i = 0; i < n; i++) printf "%d,2026-03-01T10:00:00Z,importer,created\n", f + i
+    }' >"$T/events.csv"
+}
+# moves_file R: IMPORT_MOVES ledger moves of BULK (receive 5, consume 2 for a ticket, adjust -1:
+# +2 on hand per three rows), in $T/import.csv.
+moves_file() {
+    awk -v r="$1" -v n="$IMPORT_MOVES" -v t="$bulk_ticket" 'BEGIN {
+        print "at,sku,kind,qty,ticket_id,unit_cost,actor,note"
+        for (i = 1; i <= n; i++) {
+            k = i % 3
+            printf "2026-03-%02dT%02d:%02d:00Z,BULK,%s,%d,%s,0.05,importer,round %d row %d\n",
+                1 + i % 28, i % 24, i % 60, (k == 1 ? "receive" : k == 2 ? "consume" : "adjust"),
+                (k == 1 ? 5 : k == 2 ? -2 : -1), (k == 2 ? t : ""), r, i
+        }
+    }' >"$T/import.csv"
+}
+ticket_import_state() { # tickets of round R / its customers / all tickets / audit rows
+    sql "SELECT (SELECT count(*) FROM ticket WHERE title LIKE 'Imported $1.%') || '/' ||
+        (SELECT count(*) FROM customer WHERE name LIKE 'Import $1 customer %') || '/' ||
+        (SELECT count(*) FROM ticket) || '/' || (SELECT count(*) FROM audit)"
+}
+moves_import_state() { # moves of round R / all moves / BULK on hand / audit rows
+    sql "SELECT (SELECT count(*) FROM stock_move WHERE note LIKE 'round $1 row %') || '/' ||
+        (SELECT count(*) FROM stock_move) || '/' ||
+        (SELECT on_hand FROM part WHERE sku = 'BULK') || '/' || (SELECT count(*) FROM audit)"
+}
+# add_state STATE DELTAS: adds the /-separated DELTAS to STATE's fields.
+add_state() {
+    local IFS=/ a b out="" i
+    read -ra a <<<"$1"
+    read -ra b <<<"$2"
+    for i in "${!a[@]}"; do out+="$((a[i] + b[i]))/"; done
+    echo "${out%/}"
+}
+sub_state() {
+    local IFS=/ a b out="" i
+    read -ra a <<<"$1"
+    read -ra b <<<"$2"
+    for i in "${!a[@]}"; do out+="$((a[i] - b[i]))/"; done
+    echo "${out%/}"
+}
+# import_round KIND R: KIND is tickets or moves.
+declare -A import_us=() import_delta=()
+import_round() {
+    local kind="$1" r="$2" before after
+    if [ "$kind" = tickets ]; then ticket_file "$r"; else moves_file "$r"; fi
+    [ "$kind" = tickets ] && before=$(ticket_import_state "$r") || before=$(moves_import_state "$r")
+    local verb=(ticket import)
+    [ "$kind" = moves ] && verb=(inventory moves import)
+    if [ -z "${import_us[$kind]:-}" ]; then # the first one of its kind: no kill
+        local t0=${EPOCHREALTIME/./}
+        run svcmgr -q "${verb[@]}" "$T/import.csv"
+        import_us[$kind]=$((${EPOCHREALTIME/./} - t0))
+        expect_status 0
+        echo "crash: a $kind import takes $((import_us[$kind] / 1000)) ms" >&2
+    else
+        rm -f "$T/took"
+        kill_after "${import_us[$kind]}" "$SVCMGR" -q "${verb[@]}" "$T/import.csv"
+        # Finished before the kill: the machine is faster now, kill within this run time next.
+        [ -s "$T/took" ] && import_us[$kind]=$(cat "$T/took")
+    fi
+    [ "$kind" = tickets ] && after=$(ticket_import_state "$r") || after=$(moves_import_state "$r")
+    if [ -z "${import_delta[$kind]:-}" ]; then
+        import_delta[$kind]=$(sub_state "$after" "$before")
+        local rows=$IMPORT_TICKETS customers=10 bulk=$((IMPORT_MOVES * 2 / 3))
+        if [ "$kind" = tickets ]; then
+            [[ "${import_delta[$kind]}" =~ ^$rows/$customers/$rows/[1-9][0-9]*$ ]] ||
+                fail "a completed ticket import added $(sub_state "$after" "$before") (tickets of the file/customers of the file/tickets/audit rows)"
+        else
+            [[ "${import_delta[$kind]}" =~ ^$IMPORT_MOVES/$IMPORT_MOVES/$bulk/[1-9][0-9]*$ ]] ||
+                fail "a completed moves import added $(sub_state "$after" "$before") (moves of the file/moves/on hand/audit rows)"
+        fi
+    fi
+    local what="tickets of the file/customers of the file/tickets/audit rows"
+    [ "$kind" = moves ] && what="moves of the file/moves/on hand/audit rows"
+    all_or_nothing "$after" "$(add_state "$before" "${import_delta[$kind]}")" "$before" "$what"
+    if [ "$kind" = tickets ] && [ "${after%%/*}" = "$IMPORT_TICKETS" ]; then
+        local killed=$rc
+        run svcmgr -q ticket events import "$T/events.csv"
+        expect_status 0
+        rc=$killed
+    fi
+    rm -f "$T/import.csv" "$T/events.csv"
+}
+round_import_tickets() { import_round tickets "$1"; }
+round_import_moves() { import_round moves "$1"; }
+
+kinds=(add import_tickets start setting import_moves close new_database import_tickets consume
+    receive import_moves)
 
 kills=0
+import_kills=0
 rounds=0
 declare -A kinds_killed=()
-while [ "$kills" -lt "$MIN_KILLS" ] && [ "$rounds" -lt "$MAX_ROUNDS" ]; do
+while [ "$kills" -lt "$MIN_KILLS" ] || [ "$import_kills" -lt "$MIN_IMPORT_KILLS" ]; do
+    [ "$rounds" -lt "$MAX_ROUNDS" ] || break
     rounds=$((rounds + 1))
     kind=${kinds[$((rounds % ${#kinds[@]}))]}
     begin "round $rounds: kill -9 during $kind leaves a sound database and an all-or-nothing write"
     "round_$kind" "$rounds"
     case "$rc" in
-    137) kills=$((kills + 1)) && kinds_killed[$kind]=$((${kinds_killed[$kind]:-0} + 1)) ;;
+    137)
+        kills=$((kills + 1))
+        kinds_killed[$kind]=$((${kinds_killed[$kind]:-0} + 1))
+        [[ "$kind" == import_* ]] && import_kills=$((import_kills + 1))
+        ;;
     0) ;;
     *) fail "the command exited $rc: $(head -c 300 "$T/err")" ;;
     esac
     check_sound
 done
 
-begin "at least $MIN_KILLS commands were killed while running"
+begin "at least $MIN_KILLS commands were killed while running, $MIN_IMPORT_KILLS of them imports"
 echo "crash: $kills kills in $rounds rounds (by kind: $(for k in "${!kinds_killed[@]}"; do printf '%s=%s ' "$k" "${kinds_killed[$k]}"; done))" >&2
 [ "$kills" -ge "$MIN_KILLS" ] || fail "only $kills of $rounds rounds killed the command"
+[ "$import_kills" -ge "$MIN_IMPORT_KILLS" ] || fail "only $import_kills kills landed during an import"
 
 begin "after all the kills the database still takes writes and verifies"
 run svcmgr ticket add "After the crashes" --customer "Åsa Öberg"
