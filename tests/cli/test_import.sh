@@ -63,6 +63,14 @@ expect_status 0
 run svcmgr --db "$T/b.db" db check
 expect_status 0
 
+begin "tickets imported without their history pass db check"
+run svcmgr --db "$T/c.db" ticket import "$T/a/ticket"
+expect_status 0
+run svcmgr --db "$T/c.db" db check
+expect_status 0
+expect_eq "$(sqlite3 "$T/c.db" "SELECT count(*) || '/' || (SELECT count(*) FROM ticket_event) FROM ticket")" \
+    "5/0" "tickets/events"
+
 begin "each import wrote one batch audit record per entity"
 expect_eq "$(sqlite3 "$T/b.db" "SELECT entity || ':' || entity_id || ':' || action FROM audit ORDER BY seq" | tr '\n' ' ')" \
     "setting:*:import customer:*:import ticket:*:import ticket_event:*:import part:*:import part:*:import " "audit rows"

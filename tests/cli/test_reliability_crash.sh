@@ -229,9 +229,8 @@ round_new_database() { # the first command on a new database: a kill may leave a
 # completed import adds exactly the file's rows. The first import of each kind runs to the end
 # and sets what a completed one adds and how long it takes; later ones are killed within that time.
 # ticket_file R: IMPORT_TICKETS tickets for 10 new customers, in $T/import.csv, with ids from
-# the next free one; and their creation events in $T/events.csv. A ticket import writes no
-# history (that comes from `ticket events import`), and `db check` wants a history for every
-# ticket: so a completed ticket import is followed by the import of its events.
+# the next free one; and their creation events in $T/events.csv, imported (not killed) after a
+# completed ticket import, as a move from another system would carry its history.
 ticket_file() {
     local first
     first=$(($(sql 'SELECT coalesce(max(id), 0) FROM ticket') + 1))
