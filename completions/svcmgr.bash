@@ -65,7 +65,8 @@ _svcmgr_flags=' -q --quiet -h --help --version --reply --inbound --preventable -
  --no-response --release --detail --bom --dry-run --update '
 
 # What the value of an option of a command path is: fixed words, @KIND for `svcmgr complete
-# KIND`, @files, or nothing (free text). A report offers its own metrics to --fail-on.
+# KIND`, @files, or nothing (free text). A report offers its own metrics to --fail-on, an export
+# its own columns to --columns.
 _svcmgr_option_values() {
     case $2 in
         --format) echo 'table csv tsv json jsonl' ;;
@@ -75,7 +76,12 @@ _svcmgr_option_values() {
         --channel) echo '@channels' ;;
         --email) echo '@customers' ;;
         --sort) echo '@sort' ;;
-        --columns) echo '@columns' ;;
+        --columns)
+            case $1 in
+                *' export') local path=${1% export} && echo "@columns.${path// /-}" ;;
+                *) echo '@columns' ;;
+            esac
+            ;;
         --for) echo 'customer parts' ;;
         --satisfaction) echo '1 2 3 4 5' ;;
         --order-rule) echo 'fixed up-to-max eoq' ;;

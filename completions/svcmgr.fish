@@ -307,7 +307,8 @@ for path in 'ticket events' 'inventory moves'
 end
 for path in ticket customer inventory config 'ticket events' 'inventory moves'
     set -l export "__svcmgr_at '$path export'"
-    complete -c svcmgr -n $export -l columns -x -a '(__svcmgr_values columns)' \
+    set -l columns columns.(string replace -a ' ' - -- $path)
+    complete -c svcmgr -n $export -l columns -x -a "(__svcmgr_values $columns)" \
         -d 'Columns to write, in order'
     complete -c svcmgr -n $export -l bom -d 'csv: start with a byte order mark'
     complete -c svcmgr -n $export -l delimiter -x -d 'csv: , or ;'

@@ -7,6 +7,7 @@
 
 #include <svcmgr/customer.hpp>
 #include <svcmgr/error.hpp>
+#include <svcmgr/exchange.hpp>
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/report.hpp>
 #include <svcmgr/settings.hpp>
@@ -16,7 +17,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
+#include <optional>
 #include <sys/stat.h>
 
 namespace svcmgr::cli {
@@ -113,10 +116,44 @@ const std::vector<ValueSpec>& value_specs() {
 // The kind `svcmgr complete` prints a report's metrics for: "metrics.summary".
 constexpr std::string_view k_metrics_kind = "metrics.";
 
+// The kind it prints an export's columns for: "columns.ticket", "columns.inventory-moves" (the
+// command path before "export", spaces as dashes).
+constexpr std::string_view k_columns_kind = "columns.";
+
+struct ExportPath {
+    std::string_view name;
+    Dataset dataset;
+};
+constexpr std::array<ExportPath, 6> k_export_paths = {{
+    {"ticket", Dataset::tickets},
+    {"ticket-events", Dataset::events},
+    {"customer", Dataset::customers},
+    {"inventory", Dataset::parts},
+    {"inventory-moves", Dataset::moves},
+    {"config", Dataset::settings},
+}};
+
+std::optional<Dataset> export_dataset(std::string_view name) {
+    for (const auto& p : k_export_paths) {
+        if (p.name == name) {
+            return p.dataset;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string value_spec(const std::string& path, const std::string& name, const CLI::Option& opt) {
     // Each report offers its own metrics to --fail-on.
     if (name == "--fail-on" && path.rfind("report ", 0) == 0) {
         return fmt::format("@{}{}", k_metrics_kind, path.substr(7));
+    }
+    // Each export offers its own columns to --columns.
+    constexpr std::string_view k_export = " export";
+    if (name == "--columns" && path.size() > k_export.size() &&
+        path.compare(path.size() - k_export.size(), k_export.size(), k_export) == 0) {
+        std::string dataset = path.substr(0, path.size() - k_export.size());
+        std::replace(dataset.begin(), dataset.end(), ' ', '-');
+        return fmt::format("@{}{}", k_columns_kind, dataset);
     }
     for (const auto& spec : value_specs()) {
         if ((spec.path == "*" ? !path.empty() : spec.path == path) && spec.option == name) {
@@ -235,13 +272,14 @@ std::vector<std::string> filter_terms(const std::string& word, std::optional<Dat
     return out;
 }
 
-// Columns for --columns: the word up to its last comma, then each column not yet listed.
-std::vector<std::string> column_lists(const std::string& word) {
+// Columns for --columns: the word up to its last comma, then each of `columns` not yet listed.
+std::vector<std::string> column_lists(const std::string& word,
+                                      const std::vector<std::string>& columns) {
     const auto comma = word.rfind(',');
     const std::string head = comma == std::string::npos ? "" : word.substr(0, comma + 1);
     const auto listed = CLI::detail::split(head, ',');
     std::vector<std::string> out;
-    for (const auto& column : ticket_columns()) {
+    for (const auto& column : columns) {
         if (std::find(listed.begin(), listed.end(), column) == listed.end()) {
             out.push_back(head + column);
         }
@@ -281,7 +319,16 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
         needs_db();
         out = filter_terms(word, db);
     } else if (kind == "columns") {
-        out = column_lists(word);
+        out = column_lists(word, ticket_columns());
+    } else if (const auto dataset =
+                   kind.rfind(k_columns_kind, 0) == 0
+                       ? export_dataset(std::string_view(kind).substr(k_columns_kind.size()))
+                       : std::nullopt) {
+        std::vector<std::string> names;
+        for (const auto& column : dataset_columns(*dataset)) {
+            names.push_back(column.name);
+        }
+        out = column_lists(word, names);
     } else if (kind == "sort") {
         out = ticket_sort_keys();
         for (const auto& key : ticket_sort_keys()) {
@@ -299,7 +346,7 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
     } else {
         throw Error(ErrorKind::usage, fmt::format("unknown completion '{}'", kind),
                     "kinds: tree, ids, skus, customers, categories, channels, filters, columns, "
-                    "sort, settings, metrics.REPORT");
+                    "sort, settings, metrics.REPORT, columns.EXPORT");
     }
     return out;
 }
