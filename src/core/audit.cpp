@@ -35,54 +35,18 @@ constexpr std::array<AuditedTable, 4> k_audited = {{
 // next step. Verify reads every audit row once, so copies would be a large part of its time.
 class Cursor {
 public:
-    Cursor(Database& db, std::string_view sql) : m_db(handle(db)), m_path(&db.impl().path) {
-        const int rc =
-            sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &m_stmt, nullptr);
-        if (rc != SQLITE_OK) {
-            throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
-        }
-    }
-    ~Cursor() { sqlite3_finalize(m_stmt); }
-    Cursor(const Cursor&) = delete;
-    Cursor& operator=(const Cursor&) = delete;
+    Cursor(Database& db, std::string_view sql) : m_stmt(connection(db).prepare(sql)) {}
 
-    bool step() {
-        const int rc = sqlite3_step(m_stmt);
-        if (rc == SQLITE_ROW) {
-            return true;
-        }
-        if (rc == SQLITE_DONE) {
-            return false;
-        }
-        throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
-    }
+    bool step() { return m_stmt->step(); }
     // As Statement::value tells them apart (call before reading the column).
-    ColumnKind kind(int col) const {
-        switch (sqlite3_column_type(m_stmt, col)) {
-        case SQLITE_INTEGER:
-            return ColumnKind::integer;
-        case SQLITE_NULL:
-            return ColumnKind::null;
-        default:
-            return ColumnKind::text;
-        }
-    }
-    std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    std::string_view text(int col) const {
-        const auto* p = sqlite3_column_text(m_stmt, col);
-        if (p == nullptr) {
-            return {};
-        }
-        return {reinterpret_cast<const char*>(p),
-                static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
-    }
-    int column_count() const { return sqlite3_column_count(m_stmt); }
-    std::string column_name(int col) const { return sqlite3_column_name(m_stmt, col); }
+    ColumnKind kind(int col) const { return m_stmt->kind(col); }
+    std::int64_t int64(int col) const { return m_stmt->int64(col); }
+    std::string_view text(int col) const { return m_stmt->text(col); }
+    int column_count() const { return m_stmt->column_count(); }
+    std::string column_name(int col) const { return m_stmt->column_name(col); }
 
 private:
-    sqlite3* m_db;
-    const std::string* m_path;
-    sqlite3_stmt* m_stmt = nullptr;
+    std::unique_ptr<DriverStatement> m_stmt;
 };
 
 // How after_state's scan sees each byte outside strings (1: `"`, 2: open, 3: close, 4: `,`),

@@ -3,6 +3,7 @@
 #include <svcmgr/maintenance.hpp>
 
 #include "sql.hpp"
+#include "sqlite_driver.hpp"
 
 #include <fmt/format.h>
 
@@ -77,8 +78,9 @@ bool missing_schema_objects(Database& db, std::vector<std::string>& problems) {
 
 // VACUUM INTO `path`. A failure to write (a full disk) names the backup, not the database copied.
 void vacuum_into(Database& db, const std::string& path) {
+    sqlite3* handle = sqlite_handle(connection(db));
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(handle(db), "VACUUM INTO $1", -1, 0, &stmt, nullptr);
+    int rc = sqlite3_prepare_v3(handle, "VACUUM INTO $1", -1, 0, &stmt, nullptr);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, "$1"), path.c_str(), -1,
                           SQLITE_TRANSIENT);
@@ -92,7 +94,7 @@ void vacuum_into(Database& db, const std::string& path) {
     const bool writing =
         primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
         (primary == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ);
-    throw_sqlite(handle(db), rc,
+    throw_sqlite(handle, rc,
                  writing ? fmt::format("cannot write backup {}", path)
                          : fmt::format("database {}", db.impl().path));
 }

@@ -6,6 +6,7 @@
 
 #include "schema.hpp"
 #include "sql.hpp"
+#include "sqlite_driver.hpp"
 
 #include <doctest/doctest.h>
 
