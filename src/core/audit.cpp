@@ -532,9 +532,11 @@ Table audit_log(Database& db, const AuditQuery& query) {
                      {"change", ColumnType::text}, {"prev_hash", ColumnType::code},
                      {"hash", ColumnType::code}};
     Statement st(db, "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash, hash "
-                     "FROM audit WHERE ($1 IS NULL OR entity = $1) "
-                     "AND ($2 IS NULL OR entity_id = $2) AND ($3 IS NULL OR actor = $3) "
-                     "AND ($4 IS NULL OR action = $4) AND ($5 IS NULL OR at >= $5) ORDER BY seq");
+                     "FROM audit WHERE (CAST($1 AS TEXT) IS NULL OR entity = $1) "
+                     "AND (CAST($2 AS TEXT) IS NULL OR entity_id = $2) "
+                     "AND (CAST($3 AS TEXT) IS NULL OR actor = $3) "
+                     "AND (CAST($4 AS TEXT) IS NULL OR action = $4) "
+                     "AND (CAST($5 AS BIGINT) IS NULL OR at >= $5) ORDER BY seq");
     st.bind_all(entity, entity_id, query.actor, query.action, query.since);
     while (st.step()) {
         Row row;
@@ -572,7 +574,9 @@ std::optional<AuditHead> parse_audit_head(std::string_view text) {
 VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     VerifyReport report;
     LastRecords last;
-    exec(db, "BEGIN"); // one consistent snapshot for both passes
+    // One consistent snapshot for both passes.
+    exec(db, dialect(db) == Dialect::postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                              : "BEGIN");
     try {
         const Umac128::Key key = Umac128::random_key();
         check_chain(db, options, key, report, last);

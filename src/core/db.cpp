@@ -1,3 +1,4 @@
+#include "pg_driver.hpp"
 #include "schema.hpp"
 #include "sql.hpp"
 #include "sqlite_driver.hpp"
@@ -95,9 +96,13 @@ Database::~Database() = default;
 
 Database Database::open(const DatabaseLocation& where, const OpenOptions& options) {
     const std::string& path = where.path;
-    if (path.find("://") != std::string::npos) {
-        throw Error(ErrorKind::usage, fmt::format("unsupported database URI {}", path),
-                    "svcmgr stores its data in a local SQLite file: pass a file path");
+    if (classify_database(path) == Backend::postgres) {
+        auto impl = std::make_unique<Impl>();
+        impl->path = redact_database(path);
+        impl->connection = open_postgres(path, impl->path, options);
+        Database db(std::move(impl));
+        migrate(db);
+        return db;
     }
     // Before SQLite sees it: SQLite would open /dev/null or a FIFO and create a -journal or
     // -wal beside it.

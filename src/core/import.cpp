@@ -1139,10 +1139,18 @@ ImportResult import_dataset(Database& db, Dataset dataset, RecordSource& source,
     struct CacheSize {
         Database& db;
         std::int64_t before;
-        explicit CacheSize(Database& d) : db(d), before(pragma_cache_size(d)) {
-            exec(db, fmt::format("PRAGMA cache_size = {}", k_import_cache_kib));
+        // SQLite's own: a server keeps its own cache.
+        bool sqlite;
+        explicit CacheSize(Database& d) : db(d), before(0), sqlite(dialect(d) == Dialect::sqlite) {
+            if (sqlite) {
+                before = pragma_cache_size(d);
+                exec(db, fmt::format("PRAGMA cache_size = {}", k_import_cache_kib));
+            }
         }
         ~CacheSize() {
+            if (!sqlite) {
+                return;
+            }
             try {
                 exec(db, fmt::format("PRAGMA cache_size = {}", before));
             } catch (...) { // NOLINT(bugprone-empty-catch): the setting ends with the connection

@@ -322,9 +322,9 @@ std::int64_t chasers(const TicketHistory& h, std::optional<std::int64_t> since,
 
 std::unordered_map<std::int64_t, PartsCost>
 parts_cost(Database& db, std::optional<std::int64_t> since, std::int64_t until) {
-    constexpr std::string_view k_sums =
-        "SELECT m.ticket_id, coalesce(-sum(CASE WHEN ($1 IS NULL OR m.at >= $1) THEN "
-        "m.qty * m.unit_cost END), 0), -sum(m.qty * m.unit_cost) ";
+    constexpr std::string_view k_sums = "SELECT m.ticket_id, coalesce(-sum(CASE WHEN (CAST($1 AS "
+                                        "BIGINT) IS NULL OR m.at >= $1) THEN "
+                                        "m.qty * m.unit_cost END), 0), -sum(m.qty * m.unit_cost) ";
     const std::string sql =
         since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m ON m.ticket_id = c.id "
                             "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "

@@ -8,7 +8,10 @@
 #   expect_err "exact stderr"         exact stderr
 #   expect_err_contains TEXT          stderr contains TEXT
 #   expect_eq ACTUAL EXPECTED [what]  any other equality
-#   sql "SELECT ..."                  prints a query's result on the test database
+#   sql "SELECT ..."                  prints a query's result on the test database (sqlite3, or
+#                                     psql when SVCMGR_TEST_DB is a PostgreSQL URI)
+#   on_postgres                       true when the suite runs against PostgreSQL
+#   skip_suite "why"                  ends the suite with a SKIP line and exit status 0
 #   finish                            prints "N passed, M failed"; fails on a failure or no case
 #
 # Each suite runs in a fresh temporary directory with its own HOME and database. A failing suite
@@ -24,6 +27,21 @@ mkdir -p home
 export HOME="$T/home" TZ=UTC LC_ALL=C.UTF-8 SVCMGR_ACTOR=tester
 unset XDG_DATA_HOME SVCMGR_FORMAT SVCMGR_BUSY_TIMEOUT NO_COLOR
 export SVCMGR_DB="${SVCMGR_TEST_DB:-$T/svcmgr.db}"
+# A PostgreSQL SVCMGR_TEST_DB (postgresql:///NAME?host=...) names a server: each suite gets a
+# fresh database of its own there, dropped when the suite passes.
+PG_TEST_DB=""
+case "$SVCMGR_DB" in
+postgres://* | postgresql://*)
+    PG_TEST_DB="svcmgr_test_$$_$(date +%s%N)"
+    psql "$SVCMGR_TEST_DB" -qAtX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $PG_TEST_DB" >/dev/null ||
+        {
+            echo "cannot create database $PG_TEST_DB on $SVCMGR_TEST_DB" >&2
+            exit 1
+        }
+    SVCMGR_DB=$(printf '%s' "$SVCMGR_TEST_DB" | sed -E "s|^(postgres(ql)?://[^/?]*)/?[^?]*|\1/$PG_TEST_DB|")
+    export SVCMGR_DB
+    ;;
+esac
 DB="$SVCMGR_DB"
 
 passed=0
@@ -97,7 +115,22 @@ expect_eq() {
     [ "$1" = "$2" ] || fail "${3:-value} was '$1', expected '$2'"
 }
 
-sql() { sqlite3 -batch "$DB" "$1"; }
+# Whether the suite runs against PostgreSQL (a case that inspects the SQLite file skips itself).
+on_postgres() { [ -n "$PG_TEST_DB" ]; }
+
+if [ -n "$PG_TEST_DB" ]; then
+    sql() { psql "$DB" -qAtX -F '|' -v ON_ERROR_STOP=1 -c "$1"; }
+else
+    sql() { sqlite3 -batch "$DB" "$1"; }
+fi
+
+# Ends a suite that cannot run here (on this backend, or without a tool) with a SKIP line.
+skip_suite() {
+    echo "SKIP: $1"
+    [ -n "$PG_TEST_DB" ] && psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS $PG_TEST_DB" >/dev/null 2>&1
+    rm -rf "$T"
+    exit 0
+}
 
 finish() {
     _close_case
@@ -109,6 +142,9 @@ finish() {
     if [ "$passed" -eq 0 ]; then
         echo "no test case ran" >&2
         exit 1
+    fi
+    if [ -n "$PG_TEST_DB" ]; then
+        psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS $PG_TEST_DB" >/dev/null 2>&1
     fi
     rm -rf "$T"
 }
