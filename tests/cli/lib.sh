@@ -40,6 +40,18 @@ postgres://* | postgresql://*)
         }
     SVCMGR_DB=$(printf '%s' "$SVCMGR_TEST_DB" | sed -E "s|^(postgres(ql)?://[^/?]*)/?[^?]*|\1/$PG_TEST_DB|")
     export SVCMGR_DB
+    # The suites' own queries are written for sqlite3: give them its json_extract and
+    # group_concat (svcmgr itself uses neither).
+    psql "$SVCMGR_DB" -qAtX -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || exit 1
+CREATE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT jsonb_path_query_first($1::jsonb, $2::jsonpath) #>> '{}' $$;
+CREATE FUNCTION group_concat_step(text, text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || $3 || $2 END $$;
+CREATE FUNCTION group_concat_step(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT group_concat_step($1, $2, ',') $$;
+CREATE AGGREGATE group_concat(text, text) (SFUNC = group_concat_step, STYPE = text);
+CREATE AGGREGATE group_concat(text) (SFUNC = group_concat_step, STYPE = text);
+SQL
     ;;
 esac
 DB="$SVCMGR_DB"
@@ -119,7 +131,11 @@ expect_eq() {
 on_postgres() { [ -n "$PG_TEST_DB" ]; }
 
 if [ -n "$PG_TEST_DB" ]; then
-    sql() { psql "$DB" -qAtX -F '|' -v ON_ERROR_STOP=1 -c "$1"; }
+    # psql prints booleans as t and f where sqlite3 prints 1 and 0.
+    sql() {
+        psql "$DB" -qAtX -F '|' -v ON_ERROR_STOP=1 -c "$1" |
+            sed -E ':a; s/(^|\|)t(\||$)/\11\2/; ta; :b; s/(^|\|)f(\||$)/\10\2/; tb'
+    }
 else
     sql() { sqlite3 -batch "$DB" "$1"; }
 fi
