@@ -48,10 +48,10 @@ std::string candidates_cte() {
         "UNION SELECT ticket_id FROM stock_move WHERE at >= $1 AND ticket_id IS NOT NULL "
         "UNION SELECT e.ticket_id FROM ticket_event e CROSS JOIN ticket t ON t.id = e.ticket_id "
         "WHERE e.at >= $3 AND e.at < $1 AND e.kind IN ('created', 'status') "
-        "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CASE t.priority "
-        "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END) "
-        "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CASE t.priority "
-        "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END))) ",
+        "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CAST(CASE t.priority "
+        "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END AS BIGINT)) "
+        "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CAST(CASE t.priority "
+        "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END AS BIGINT)))) ",
         k_active_list);
 }
 

@@ -51,6 +51,9 @@ CREATE FUNCTION group_concat_step(text, text) RETURNS text LANGUAGE sql IMMUTABL
     $$ SELECT group_concat_step($1, $2, ',') $$;
 CREATE AGGREGATE group_concat(text, text) (SFUNC = group_concat_step, STYPE = text);
 CREATE AGGREGATE group_concat(text) (SFUNC = group_concat_step, STYPE = text);
+CREATE FUNCTION group_concat_step(text, bigint) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT group_concat_step($1, CAST($2 AS text), ',') $$;
+CREATE AGGREGATE group_concat(bigint) (SFUNC = group_concat_step, STYPE = text);
 SQL
     ;;
 esac
