@@ -10,6 +10,7 @@
 #   expect_eq ACTUAL EXPECTED [what]  any other equality
 #   sql "SELECT ..."                  prints a query's result on the test database (sqlite3, or
 #                                     psql when SVCMGR_TEST_DB is a PostgreSQL URI)
+#   reset_db                          starts again from an empty database
 #   on_postgres                       true when the suite runs against PostgreSQL
 #   skip_suite "why"                  ends the suite with a SKIP line and exit status 0
 #   finish                            prints "N passed, M failed"; fails on a failure or no case
@@ -29,20 +30,15 @@ unset XDG_DATA_HOME SVCMGR_FORMAT SVCMGR_BUSY_TIMEOUT NO_COLOR
 export SVCMGR_DB="${SVCMGR_TEST_DB:-$T/svcmgr.db}"
 # A PostgreSQL SVCMGR_TEST_DB (postgresql:///NAME?host=...) names a server: each suite gets a
 # fresh database of its own there, dropped when the suite passes.
-PG_TEST_DB=""
-case "$SVCMGR_DB" in
-postgres://* | postgresql://*)
-    PG_TEST_DB="svcmgr_test_$$_$(date +%s%N)"
+_pg_create_db() {
     psql "$SVCMGR_TEST_DB" -qAtX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $PG_TEST_DB" >/dev/null ||
         {
             echo "cannot create database $PG_TEST_DB on $SVCMGR_TEST_DB" >&2
-            exit 1
+            return 1
         }
-    SVCMGR_DB=$(printf '%s' "$SVCMGR_TEST_DB" | sed -E "s|^(postgres(ql)?://[^/?]*)/?[^?]*|\1/$PG_TEST_DB|")
-    export SVCMGR_DB
     # The suites' own queries are written for sqlite3: give them its json_extract and
     # group_concat (svcmgr itself uses neither).
-    psql "$SVCMGR_DB" -qAtX -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || exit 1
+    psql "$SVCMGR_DB" -qAtX -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 CREATE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
     $$ SELECT jsonb_path_query_first($1::jsonb, $2::jsonpath) #>> '{}' $$;
 CREATE FUNCTION group_concat_step(text, text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
@@ -55,6 +51,14 @@ CREATE FUNCTION group_concat_step(text, bigint) RETURNS text LANGUAGE sql IMMUTA
     $$ SELECT group_concat_step($1, CAST($2 AS text), ',') $$;
 CREATE AGGREGATE group_concat(bigint) (SFUNC = group_concat_step, STYPE = text);
 SQL
+}
+PG_TEST_DB=""
+case "$SVCMGR_DB" in
+postgres://* | postgresql://*)
+    PG_TEST_DB="svcmgr_test_$$_$(date +%s%N)"
+    SVCMGR_DB=$(printf '%s' "$SVCMGR_TEST_DB" | sed -E "s|^(postgres(ql)?://[^/?]*)/?[^?]*|\1/$PG_TEST_DB|")
+    export SVCMGR_DB
+    _pg_create_db || exit 1
     ;;
 esac
 DB="$SVCMGR_DB"
@@ -142,6 +146,16 @@ if [ -n "$PG_TEST_DB" ]; then
 else
     sql() { sqlite3 -batch "$DB" "$1"; }
 fi
+
+# Starts again from an empty database (a new file, or a new database on the server).
+reset_db() {
+    if [ -n "$PG_TEST_DB" ]; then
+        psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS $PG_TEST_DB" >/dev/null
+        _pg_create_db
+    else
+        rm -f "$DB" "$DB-wal" "$DB-shm"
+    fi
+}
 
 # Ends a suite that cannot run here (on this backend, or without a tool) with a SKIP line.
 skip_suite() {

@@ -189,7 +189,7 @@ expect_status 4
 expect_out "part 00123 has on_hand $(sql "SELECT on_hand FROM part WHERE sku = '00123'") but its ledger sums to $(sql "SELECT sum(qty) FROM stock_move WHERE part_id = 1")"
 
 begin "reorder and value from the command line; bad windows and service levels exit 2"
-rm -f "$DB" "$DB-wal" "$DB-shm"
+reset_db
 at() { faketime -f "$1" "$SVCMGR" "${@:2}"; }
 at "2026-11-01 09:00:00" ticket add "Repairs" --customer "Agus Pratama" >/dev/null
 at "2026-11-01 09:00:00" inventory add R1 --name Roller --lead-time 4d --reorder-qty 30 >/dev/null
@@ -215,7 +215,7 @@ for bad in 0% 100% 250% 95,5%; do
 done
 
 begin "two processes consuming the last unit at once: exactly one succeeds"
-rm -f "$DB" "$DB-wal" "$DB-shm"
+reset_db
 svcmgr ticket add "A" --customer a >/dev/null
 svcmgr ticket add "B" --customer b >/dev/null
 svcmgr inventory add LAST --name "Viimane" >/dev/null
