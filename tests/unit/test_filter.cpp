@@ -179,8 +179,7 @@ TEST_CASE("filter: free words are folded, trimmed, literal and never part of the
     for (const char* word : {"_", "%", "$1", "?"}) {
         CAPTURE(word);
         c = compile({word});
-        CHECK(c.sql ==
-              "(instr(svc_fold(t.title || '\n' || coalesce(t.description, '')), $1) > 0)");
+        CHECK(c.sql == "(instr(svc_fold(t.title || '\n' || coalesce(t.description, '')), $1) > 0)");
         CHECK(c.params == Params{text(word)});
     }
 }
