@@ -108,4 +108,7 @@ run psql "$URI" -qAtX -c "DELETE FROM audit"
 expect_status 1
 expect_err_contains "the audit trail is append-only"
 
+# Before finish removes the directory the server runs in.
+bash "$SRC/scripts/pg-cluster.sh" stop "$PGDIR" >/dev/null 2>&1
+trap - EXIT
 finish
