@@ -101,7 +101,7 @@ end
 complete -c svcmgr -f
 
 # Global options, valid before or after the command.
-complete -c svcmgr -l db -r -F -d 'Database file'
+complete -c svcmgr -l db -r -F -d 'Database file or PostgreSQL URI'
 complete -c svcmgr -l actor -x -d 'Who makes the change'
 complete -c svcmgr -l format -x -a 'table csv tsv json jsonl' -d 'Output format'
 complete -c svcmgr -l color -x -a 'auto always never' -d 'Colour'

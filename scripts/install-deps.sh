@@ -8,12 +8,16 @@ packages=(
     g++ cmake ninja-build pkg-config
     libcli11-dev libfmt-dev libsqlite3-dev doctest-dev nlohmann-json3-dev
     libhowardhinnant-date-dev libutf8proc-dev nettle-dev tzdata
+    # the PostgreSQL driver: libpq's header at build time; libpq5 is loaded only when used
+    libpq-dev libpq5
     # tests and checks
     sqlite3 faketime python3 clang-format util-linux bsdutils
     # fuzzing (scripts/fuzz.sh): clang and its libFuzzer and sanitizer runtimes
     clang libclang-rt-14-dev
     # completions and man pages, checked with the real shells and formatters
     bash bash-completion zsh fish tmux shellcheck mandoc man-db groff-base
+    # the PostgreSQL backend's tests: a throwaway server (scripts/pg-cluster.sh) and psql
+    postgresql postgresql-client
     # CSV export opened by a real spreadsheet (tests/cli/test_csv_libreoffice.sh)
     libreoffice-calc-nogui python3-openpyxl
 )

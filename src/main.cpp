@@ -32,7 +32,8 @@ const CLI::Validator k_non_empty(
     "non-empty");
 
 void add_global_options(CLI::App& app, GlobalFlags& flags) {
-    app.add_option("--db", flags.db, "Database file (env SVCMGR_DB)")
+    app.add_option("--db", flags.db,
+                   "Database file, or postgresql:// URI or service=NAME (env SVCMGR_DB)")
         ->check(k_non_empty)
         ->group("Global options");
     app.add_option_function<std::string>(

@@ -20,6 +20,16 @@ struct DatabaseLocation {
 DatabaseLocation resolve_database(const std::optional<std::string>& flag,
                                   const std::function<const char*(const char*)>& getenv);
 
+// The engine a --db value names: a PostgreSQL connection URI (postgresql://... or postgres://...)
+// or libpq service (service=NAME), else a SQLite file path. Throws Error(usage) for any other
+// scheme:// and for a connection string that holds a password (it belongs in ~/.pgpass or a
+// service file, not on a command line); the message shows it redacted.
+enum class Backend { sqlite, postgres };
+Backend classify_database(std::string_view where);
+
+// `where` with every password in it replaced by ***, for messages.
+std::string redact_database(std::string_view where);
+
 struct OpenOptions {
     std::chrono::milliseconds busy_timeout{5000};
 };

@@ -35,54 +35,18 @@ constexpr std::array<AuditedTable, 4> k_audited = {{
 // next step. Verify reads every audit row once, so copies would be a large part of its time.
 class Cursor {
 public:
-    Cursor(Database& db, std::string_view sql) : m_db(handle(db)), m_path(&db.impl().path) {
-        const int rc =
-            sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &m_stmt, nullptr);
-        if (rc != SQLITE_OK) {
-            throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
-        }
-    }
-    ~Cursor() { sqlite3_finalize(m_stmt); }
-    Cursor(const Cursor&) = delete;
-    Cursor& operator=(const Cursor&) = delete;
+    Cursor(Database& db, std::string_view sql) : m_stmt(connection(db).prepare(sql)) {}
 
-    bool step() {
-        const int rc = sqlite3_step(m_stmt);
-        if (rc == SQLITE_ROW) {
-            return true;
-        }
-        if (rc == SQLITE_DONE) {
-            return false;
-        }
-        throw_sqlite(m_db, rc, fmt::format("database {}", *m_path));
-    }
+    bool step() { return m_stmt->step(); }
     // As Statement::value tells them apart (call before reading the column).
-    ColumnKind kind(int col) const {
-        switch (sqlite3_column_type(m_stmt, col)) {
-        case SQLITE_INTEGER:
-            return ColumnKind::integer;
-        case SQLITE_NULL:
-            return ColumnKind::null;
-        default:
-            return ColumnKind::text;
-        }
-    }
-    std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    std::string_view text(int col) const {
-        const auto* p = sqlite3_column_text(m_stmt, col);
-        if (p == nullptr) {
-            return {};
-        }
-        return {reinterpret_cast<const char*>(p),
-                static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
-    }
-    int column_count() const { return sqlite3_column_count(m_stmt); }
-    std::string column_name(int col) const { return sqlite3_column_name(m_stmt, col); }
+    ColumnKind kind(int col) const { return m_stmt->kind(col); }
+    std::int64_t int64(int col) const { return m_stmt->int64(col); }
+    std::string_view text(int col) const { return m_stmt->text(col); }
+    int column_count() const { return m_stmt->column_count(); }
+    std::string column_name(int col) const { return m_stmt->column_name(col); }
 
 private:
-    sqlite3* m_db;
-    const std::string* m_path;
-    sqlite3_stmt* m_stmt = nullptr;
+    std::unique_ptr<DriverStatement> m_stmt;
 };
 
 // How after_state's scan sees each byte outside strings (1: `"`, 2: open, 3: close, 4: `,`),
@@ -568,9 +532,11 @@ Table audit_log(Database& db, const AuditQuery& query) {
                      {"change", ColumnType::text}, {"prev_hash", ColumnType::code},
                      {"hash", ColumnType::code}};
     Statement st(db, "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash, hash "
-                     "FROM audit WHERE ($1 IS NULL OR entity = $1) "
-                     "AND ($2 IS NULL OR entity_id = $2) AND ($3 IS NULL OR actor = $3) "
-                     "AND ($4 IS NULL OR action = $4) AND ($5 IS NULL OR at >= $5) ORDER BY seq");
+                     "FROM audit WHERE (CAST($1 AS TEXT) IS NULL OR entity = $1) "
+                     "AND (CAST($2 AS TEXT) IS NULL OR entity_id = $2) "
+                     "AND (CAST($3 AS TEXT) IS NULL OR actor = $3) "
+                     "AND (CAST($4 AS TEXT) IS NULL OR action = $4) "
+                     "AND (CAST($5 AS BIGINT) IS NULL OR at >= $5) ORDER BY seq");
     st.bind_all(entity, entity_id, query.actor, query.action, query.since);
     while (st.step()) {
         Row row;
@@ -608,7 +574,9 @@ std::optional<AuditHead> parse_audit_head(std::string_view text) {
 VerifyReport verify_audit(Database& db, const VerifyOptions& options) {
     VerifyReport report;
     LastRecords last;
-    exec(db, "BEGIN"); // one consistent snapshot for both passes
+    // One consistent snapshot for both passes.
+    exec(db, dialect(db) == Dialect::postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                              : "BEGIN");
     try {
         const Umac128::Key key = Umac128::random_key();
         check_chain(db, options, key, report, last);

@@ -7,6 +7,8 @@
 #include <svcmgr/table.hpp>
 #include <svcmgr/text.hpp>
 
+#include "driver.hpp"
+
 #include <nettle/sha2.h>
 #include <nlohmann/json.hpp>
 
@@ -195,9 +197,8 @@ struct RowLayout {
 // `names[i]` is the name of column i.
 RowLayout row_layout(const std::vector<std::string>& names);
 
-// Kinds of column value, as canonical_row writes them: an integer as a JSON number, NULL as
-// `null`, anything else (text, and the text SQLite gives a real or a blob) as a JSON string.
-enum class ColumnKind { integer, null, text };
+// canonical_row writes a column of ColumnKind (driver.hpp) integer as a JSON number, null as
+// `null`, and text as a JSON string.
 
 // Writes the canonical JSON text of one row to `out`. `row` gives kind(i), int64(i) and
 // text(i) (a string or string_view) of column i.

@@ -232,7 +232,7 @@ SqlCondition compile_ticket_filter(const std::vector<std::string>& terms,
                 continue;
             }
             c.add(fmt::format(
-                "instr(svc_fold(t.title || char(10) || coalesce(t.description, '')), {}) > 0",
+                "instr(svc_fold(t.title || '\n' || coalesce(t.description, '')), {}) > 0",
                 c.param(fold_case(word))));
             continue;
         }

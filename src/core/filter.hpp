@@ -20,7 +20,7 @@ struct FilterContext {
 };
 
 struct SqlCondition {
-    std::string sql = "1";     // ANDed terms, "1" when there are none
+    std::string sql = "1 = 1"; // ANDed terms, "1 = 1" when there are none
     std::vector<Value> params; // bound to $first_param, $first_param + 1, ...
 };
 

@@ -279,7 +279,7 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
                                            ? std::string_view{}
                                            : std::string_view(term).substr(colon + 1);
         if (colon == std::string::npos) {
-            where.push_back(fmt::format("instr(svc_fold(p.sku || char(10) || p.name), {}) > 0",
+            where.push_back(fmt::format("instr(svc_fold(p.sku || '\n' || p.name), {}) > 0",
                                         param(fold_case(term))));
         } else if (key == "below" && value == "reorder") {
             where.push_back(fmt::format(
@@ -304,9 +304,9 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
     }
     Table table;
     table.columns = part_table_columns();
-    Statement st(db,
-                 fmt::format("{} WHERE {} ORDER BY p.sku", part_select(),
-                             where.empty() ? "1" : fmt::format("{}", fmt::join(where, " AND "))));
+    Statement st(
+        db, fmt::format("{} WHERE {} ORDER BY p.sku", part_select(),
+                        where.empty() ? "1 = 1" : fmt::format("{}", fmt::join(where, " AND "))));
     for (std::size_t i = 0; i < params.size(); ++i) {
         st.bind(static_cast<int>(i) + 1, params[i]);
     }
@@ -339,8 +339,10 @@ Table part_history(Database& db, std::string_view sku, std::optional<std::int64_
     require_part(db, sku);
     Table table;
     table.columns = move_columns();
-    Statement st(db, fmt::format("{} WHERE p.sku = $1 AND ($2 IS NULL OR m.at >= $2) ORDER BY m.id",
-                                 k_move_select));
+    Statement st(
+        db, fmt::format(
+                "{} WHERE p.sku = $1 AND (CAST($2 AS BIGINT) IS NULL OR m.at >= $2) ORDER BY m.id",
+                k_move_select));
     st.bind_all(sku, since);
     while (st.step()) {
         table.rows.push_back(read_row(st, 9));

@@ -3,6 +3,7 @@
 #include <svcmgr/maintenance.hpp>
 
 #include "sql.hpp"
+#include "sqlite_driver.hpp"
 
 #include <fmt/format.h>
 
@@ -46,13 +47,22 @@ constexpr std::string_view k_schema_objects =
     "AND name NOT LIKE 'sqlite_%' "
     "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name";
 
+// The same on PostgreSQL, in svcmgr's schema (the first of the search path).
+constexpr std::string_view k_schema_objects_pg =
+    "SELECT 'table', tablename, tablename FROM pg_tables WHERE schemaname = current_schema() "
+    "UNION ALL SELECT 'index', indexname, tablename FROM pg_indexes "
+    "WHERE schemaname = current_schema() "
+    "UNION ALL SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t "
+    "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE NOT t.tgisinternal AND n.nspname = current_schema()";
+
 // The tables, indexes and triggers that svcmgr's migrations create and `db` lacks, as problems
 // (the indexes and triggers of a missing table go with it, unnamed). Returns whether a table is
 // missing: the checks that read it cannot run.
 bool missing_schema_objects(Database& db, std::vector<std::string>& problems) {
     std::set<std::pair<std::string, std::string>> present;
     {
-        Statement st(db, k_schema_objects);
+        Statement st(db, dialect(db) == Dialect::postgres ? k_schema_objects_pg : k_schema_objects);
         while (st.step()) {
             present.emplace(st.text(0), st.text(1));
         }
@@ -75,8 +85,9 @@ bool missing_schema_objects(Database& db, std::vector<std::string>& problems) {
 
 // VACUUM INTO `path`. A failure to write (a full disk) names the backup, not the database copied.
 void vacuum_into(Database& db, const std::string& path) {
+    sqlite3* handle = sqlite_handle(connection(db));
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(handle(db), "VACUUM INTO $1", -1, 0, &stmt, nullptr);
+    int rc = sqlite3_prepare_v3(handle, "VACUUM INTO $1", -1, 0, &stmt, nullptr);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, "$1"), path.c_str(), -1,
                           SQLITE_TRANSIENT);
@@ -90,7 +101,7 @@ void vacuum_into(Database& db, const std::string& path) {
     const bool writing =
         primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
         (primary == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ);
-    throw_sqlite(handle(db), rc,
+    throw_sqlite(handle, rc,
                  writing ? fmt::format("cannot write backup {}", path)
                          : fmt::format("database {}", db.impl().path));
 }
@@ -99,7 +110,10 @@ void vacuum_into(Database& db, const std::string& path) {
 
 std::vector<std::string> check_database(Database& db) {
     std::vector<std::string> problems;
-    {
+    // A server checks its own pages and enforces foreign keys on every write; SQLite's file is
+    // checked here.
+    const bool sqlite = dialect(db) == Dialect::sqlite;
+    if (sqlite) {
         Statement st(db, "PRAGMA integrity_check");
         while (st.step()) {
             if (const std::string line = st.text(0); line != "ok") {
@@ -110,7 +124,7 @@ std::vector<std::string> check_database(Database& db) {
     if (missing_schema_objects(db, problems)) {
         return problems;
     }
-    {
+    if (sqlite) {
         Statement st(db, "PRAGMA foreign_key_check");
         while (st.step()) {
             problems.push_back(fmt::format("foreign key: {} row {} refers to a missing {}",
@@ -137,6 +151,12 @@ std::vector<std::string> check_database(Database& db) {
 }
 
 void backup_database(Database& db, const std::string& path) {
+    if (dialect(db) != Dialect::sqlite) {
+        throw Error(ErrorKind::refused,
+                    fmt::format("db backup copies a SQLite file; database {} is on a server",
+                                db.impl().path),
+                    "back a PostgreSQL database up with pg_dump");
+    }
     // VACUUM INTO writes into an empty file; creating it first makes it 0600 and refuses to
     // overwrite anything.
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

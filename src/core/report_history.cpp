@@ -49,10 +49,10 @@ std::string candidates_cte() {
         "UNION SELECT ticket_id FROM stock_move WHERE at >= $1 AND ticket_id IS NOT NULL "
         "UNION SELECT e.ticket_id FROM ticket_event e CROSS JOIN ticket t ON t.id = e.ticket_id "
         "WHERE e.at >= $3 AND e.at < $1 AND e.kind IN ('created', 'status') "
-        "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CASE t.priority "
-        "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END) "
-        "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CASE t.priority "
-        "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END))) ",
+        "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CAST(CASE t.priority "
+        "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END AS BIGINT)) "
+        "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CAST(CASE t.priority "
+        "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END AS BIGINT)))) ",
         k_active_list);
 }
 
@@ -325,7 +325,8 @@ namespace {
 
 std::string parts_sql(bool since) {
     constexpr std::string_view k_sums =
-        "SELECT m.ticket_id, coalesce(-sum(CASE WHEN ($1 IS NULL OR m.at >= $1) THEN "
+        "SELECT m.ticket_id, coalesce(-sum(CASE WHEN (CAST($1 AS BIGINT) IS NULL OR m.at >= $1) "
+        "THEN "
         "m.qty * m.unit_cost END), 0), -sum(m.qty * m.unit_cost) ";
     return since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m ON m.ticket_id = c.id "
                                "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "

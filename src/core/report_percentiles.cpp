@@ -24,6 +24,9 @@ constexpr int k_sort_cache_kib = 1024;
 class SmallerCache {
 public:
     explicit SmallerCache(Database& db) : m_db(db) {
+        if (dialect(db) != Dialect::sqlite) {
+            return; // a server keeps its own cache
+        }
         Statement st(db, "PRAGMA main.cache_size");
         m_before = st.step() ? st.int64(0) : -2000;
         if (m_before < 0 && -m_before > k_sort_cache_kib) {
@@ -31,8 +34,13 @@ public:
         }
     }
     ~SmallerCache() {
-        const std::string restore = fmt::format("PRAGMA main.cache_size = {}", m_before);
-        sqlite3_exec(handle(m_db), restore.c_str(), nullptr, nullptr, nullptr);
+        if (m_before == 0) {
+            return;
+        }
+        try {
+            exec(m_db, fmt::format("PRAGMA main.cache_size = {}", m_before));
+        } catch (...) { // NOLINT(bugprone-empty-catch): the setting ends with the connection
+        }
     }
     SmallerCache(const SmallerCache&) = delete;
     SmallerCache& operator=(const SmallerCache&) = delete;
@@ -48,10 +56,12 @@ std::string table_name() {
 }
 
 Database& with_table(Database& db, const std::string& name) {
-    exec(db, fmt::format("CREATE TEMP TABLE {} (root INTEGER NOT NULL, series INTEGER NOT NULL, "
-                         "value INTEGER NOT NULL)",
+    exec(db, fmt::format("CREATE TEMP TABLE {} (root BIGINT NOT NULL, series BIGINT NOT NULL, "
+                         "value BIGINT NOT NULL)",
                          name));
-    exec(db, fmt::format("PRAGMA temp.cache_size = -{}", k_temp_cache_kib));
+    if (dialect(db) == Dialect::sqlite) {
+        exec(db, fmt::format("PRAGMA temp.cache_size = -{}", k_temp_cache_kib));
+    }
     return db;
 }
 
@@ -78,8 +88,10 @@ Percentiles::Percentiles(Database& db, std::vector<int> tenths)
 
 Percentiles::~Percentiles() {
     // The table would go with the connection anyway; a failure here changes no result.
-    const std::string drop = fmt::format("DROP TABLE IF EXISTS temp.{}", m_name);
-    sqlite3_exec(handle(m_db), drop.c_str(), nullptr, nullptr, nullptr);
+    try {
+        exec(m_db, fmt::format("DROP TABLE IF EXISTS {}", m_name));
+    } catch (...) { // NOLINT(bugprone-empty-catch): a temporary table ends with the connection
+    }
 }
 
 std::size_t Percentiles::add_series(std::size_t total) {
@@ -129,8 +141,8 @@ void Percentiles::finish() {
     const SmallerCache during_sort(m_db);
     // Each root's values come together and in order, so every series (a root's or one of its
     // members) sees its own values in order too.
-    Statement st(
-        m_db, fmt::format("SELECT root, series, value FROM temp.{} ORDER BY root, value", m_name));
+    Statement st(m_db,
+                 fmt::format("SELECT root, series, value FROM {} ORDER BY root, value", m_name));
     while (st.step()) {
         const auto root = static_cast<std::size_t>(st.int64(0));
         const auto series = static_cast<std::size_t>(st.int64(1));

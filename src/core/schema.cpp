@@ -197,6 +197,10 @@ int current_schema_version() {
 }
 
 void migrate(Database& db) {
+    if (dialect(db) == Dialect::postgres) {
+        migrate_postgres(db);
+        return;
+    }
     const int latest = current_schema_version();
     int version = user_version(db);
     check_is_ours(db, version);

@@ -12,4 +12,8 @@ int current_schema_version();
 // (Error(no_input)) another program's SQLite file; a new database gets svcmgr's application_id.
 void migrate(Database& db);
 
+// migrate for a PostgreSQL connection: the same schema in its dialect, the version kept in table
+// svcmgr_schema, each migration under the writer lock.
+void migrate_postgres(Database& db);
+
 } // namespace svcmgr

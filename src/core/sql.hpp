@@ -1,13 +1,12 @@
 #pragma once
 
-// The data-access layer: RAII wrappers over the SQLite C API. Only src/core includes this.
-// Statements are written with $1..$N placeholders and bound by name, so the same text can run on
-// another driver.
+// The data-access layer: RAII wrappers over the connection's driver (driver.hpp). Only src/core
+// includes this. Statements are written once with $1..$N placeholders for every driver.
 
 #include <svcmgr/db.hpp>
 #include <svcmgr/table.hpp>
 
-#include <sqlite3.h>
+#include "driver.hpp"
 
 #include <cstdint>
 #include <map>
@@ -19,35 +18,42 @@
 namespace svcmgr {
 
 struct Database::Impl {
-    sqlite3* handle = nullptr;
+    std::unique_ptr<Connection> connection;
     bool read_only = false;
+    // The database's name in messages: a file path, or a connection string without secrets.
     std::string path;
     // Every stored setting, read once per connection on first use (settings.cpp).
     std::optional<std::map<std::string, std::string, std::less<>>> settings;
-    ~Impl();
 };
 
-inline sqlite3* handle(Database& db) {
-    return db.impl().handle;
+inline Connection& connection(Database& db) {
+    return *db.impl().connection;
 }
 
-// Throws the svcmgr::Error that a SQLite result code maps to (busy 75, full/ioerr 74,
-// readonly/perm 77, notadb/corrupt 66, other failures 1); the message starts with `doing`, which
-// names the database ("database PATH").
-[[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view doing);
+inline Dialect dialect(Database& db) {
+    return db.impl().connection->dialect();
+}
 
 class Statement {
 public:
-    Statement(Database& db, std::string_view sql);
-    ~Statement();
+    Statement(Database& db, std::string_view sql) : m_stmt(connection(db).prepare(sql)) {}
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
     // Binds $n (1-based). A placeholder that the statement does not use is ignored.
-    Statement& bind(int n, std::nullopt_t);
-    Statement& bind(int n, std::int64_t value);
+    Statement& bind(int n, std::nullopt_t) {
+        m_stmt->bind_null(n);
+        return *this;
+    }
+    Statement& bind(int n, std::int64_t value) {
+        m_stmt->bind_int64(n, value);
+        return *this;
+    }
     Statement& bind(int n, int value) { return bind(n, std::int64_t{value}); }
-    Statement& bind(int n, std::string_view value);
+    Statement& bind(int n, std::string_view value) {
+        m_stmt->bind_text(n, value);
+        return *this;
+    }
     Statement& bind(int n, const char* value) { return bind(n, std::string_view{value}); }
     Statement& bind(int n, const std::string& value) { return bind(n, std::string_view{value}); }
     Statement& bind(int n, const Value& value);
@@ -65,39 +71,34 @@ public:
     }
 
     // Steps once: true while a row is available.
-    bool step();
-    // Steps to completion (for writes); returns sqlite3_changes.
-    int run();
-    void reset();
+    bool step() { return m_stmt->step(); }
+    // Steps to completion (for writes); returns the number of rows changed.
+    int run() { return m_stmt->run(); }
+    void reset() { m_stmt->reset(); }
 
-    bool is_null(int col) const;
-    std::int64_t int64(int col) const;
+    bool is_null(int col) const { return m_stmt->kind(col) == ColumnKind::null; }
+    ColumnKind kind(int col) const { return m_stmt->kind(col); }
+    std::int64_t int64(int col) const { return m_stmt->int64(col); }
     std::optional<std::int64_t> optional_int64(int col) const;
-    std::string text(int col) const;
+    std::string text(int col) const { return std::string(m_stmt->text(col)); }
+    // Valid until the next step.
+    std::string_view text_view(int col) const { return m_stmt->text(col); }
     std::optional<std::string> optional_text(int col) const;
     Value value(int col) const;
     // The same value stored into `out`, reusing a string's storage (for loops over many rows).
     void value_into(int col, Value& out) const;
-    int column_count() const;
-    std::string column_name(int col) const;
+    int column_count() const { return m_stmt->column_count(); }
+    std::string column_name(int col) const { return m_stmt->column_name(col); }
 
 private:
-    sqlite3* m_db;
-    const std::string* m_path; // the database's name, for messages
-    sqlite3_stmt* m_stmt = nullptr;
-    // m_index[n] is SQLite's parameter index of $n (0: unused), built once at prepare.
-    std::vector<int> m_index;
-    int index_of(int n) const {
-        return n > 0 && static_cast<std::size_t>(n) < m_index.size()
-                   ? m_index[static_cast<std::size_t>(n)]
-                   : 0;
-    }
+    std::unique_ptr<DriverStatement> m_stmt;
 };
 
 // Runs statements without parameters (DDL, PRAGMA).
 void exec(Database& db, std::string_view sql);
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back unless commit() was called. Opened only by public core
+// BEGIN IMMEDIATE ... COMMIT (or the driver's equivalent, which takes the one writer lock at the
+// start); rolls back unless commit() was called. Opened only by public core
 // functions that write, never by helpers.
 class WriteTransaction {
 public:

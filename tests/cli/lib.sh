@@ -8,7 +8,11 @@
 #   expect_err "exact stderr"         exact stderr
 #   expect_err_contains TEXT          stderr contains TEXT
 #   expect_eq ACTUAL EXPECTED [what]  any other equality
-#   sql "SELECT ..."                  prints a query's result on the test database
+#   sql "SELECT ..."                  prints a query's result on the test database (sqlite3, or
+#                                     psql when SVCMGR_TEST_DB is a PostgreSQL URI)
+#   reset_db                          starts again from an empty database
+#   on_postgres                       true when the suite runs against PostgreSQL
+#   skip_suite "why"                  ends the suite with a SKIP line and exit status 0
 #   scaled N                          N scaled by SVCMGR_TEST_SCALE (percent, default 100), at least 1
 #   finish                            prints "N passed, M failed"; fails on a failure or no case
 #
@@ -25,6 +29,39 @@ mkdir -p home
 export HOME="$T/home" TZ=UTC LC_ALL=C.UTF-8 SVCMGR_ACTOR=tester
 unset XDG_DATA_HOME SVCMGR_FORMAT SVCMGR_BUSY_TIMEOUT NO_COLOR
 export SVCMGR_DB="${SVCMGR_TEST_DB:-$T/svcmgr.db}"
+# A PostgreSQL SVCMGR_TEST_DB (postgresql:///NAME?host=...) names a server: each suite gets a
+# fresh database of its own there, dropped when the suite passes.
+_pg_create_db() {
+    psql "$SVCMGR_TEST_DB" -qAtX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $PG_TEST_DB" >/dev/null ||
+        {
+            echo "cannot create database $PG_TEST_DB on $SVCMGR_TEST_DB" >&2
+            return 1
+        }
+    # The suites' own queries are written for sqlite3: give them its json_extract and
+    # group_concat (svcmgr itself uses neither).
+    psql "$SVCMGR_DB" -qAtX -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT jsonb_path_query_first($1::jsonb, $2::jsonpath) #>> '{}' $$;
+CREATE FUNCTION group_concat_step(text, text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || $3 || $2 END $$;
+CREATE FUNCTION group_concat_step(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT group_concat_step($1, $2, ',') $$;
+CREATE AGGREGATE group_concat(text, text) (SFUNC = group_concat_step, STYPE = text);
+CREATE AGGREGATE group_concat(text) (SFUNC = group_concat_step, STYPE = text);
+CREATE FUNCTION group_concat_step(text, bigint) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT group_concat_step($1, CAST($2 AS text), ',') $$;
+CREATE AGGREGATE group_concat(bigint) (SFUNC = group_concat_step, STYPE = text);
+SQL
+}
+PG_TEST_DB=""
+case "$SVCMGR_DB" in
+postgres://* | postgresql://*)
+    PG_TEST_DB="svcmgr_test_$$_$(date +%s%N)"
+    SVCMGR_DB=$(printf '%s' "$SVCMGR_TEST_DB" | sed -E "s|^(postgres(ql)?://[^/?]*)/?[^?]*|\1/$PG_TEST_DB|")
+    export SVCMGR_DB
+    _pg_create_db || exit 1
+    ;;
+esac
 DB="$SVCMGR_DB"
 
 passed=0
@@ -98,7 +135,36 @@ expect_eq() {
     [ "$1" = "$2" ] || fail "${3:-value} was '$1', expected '$2'"
 }
 
-sql() { sqlite3 -batch "$DB" "$1"; }
+# Whether the suite runs against PostgreSQL (a case that inspects the SQLite file skips itself).
+on_postgres() { [ -n "$PG_TEST_DB" ]; }
+
+if [ -n "$PG_TEST_DB" ]; then
+    # psql prints booleans as t and f where sqlite3 prints 1 and 0.
+    sql() {
+        psql "$DB" -qAtX -F '|' -v ON_ERROR_STOP=1 -c "$1" |
+            sed -E ':a; s/(^|\|)t(\||$)/\11\2/; ta; :b; s/(^|\|)f(\||$)/\10\2/; tb'
+    }
+else
+    sql() { sqlite3 -batch "$DB" "$1"; }
+fi
+
+# Starts again from an empty database (a new file, or a new database on the server).
+reset_db() {
+    if [ -n "$PG_TEST_DB" ]; then
+        psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS $PG_TEST_DB" >/dev/null
+        _pg_create_db
+    else
+        rm -f "$DB" "$DB-wal" "$DB-shm"
+    fi
+}
+
+# Ends a suite that cannot run here (on this backend, or without a tool) with a SKIP line.
+skip_suite() {
+    echo "SKIP: $1"
+    [ -n "$PG_TEST_DB" ] && psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS $PG_TEST_DB" >/dev/null 2>&1
+    rm -rf "$T"
+    exit 0
+}
 
 # CTest sets SVCMGR_TEST_SCALE for the sanitizer build, so that the long suites run fewer rounds.
 scaled() {
@@ -122,6 +188,9 @@ finish() {
     if [ "$passed" -eq 0 ]; then
         echo "no test case ran" >&2
         exit 1
+    fi
+    if [ -n "$PG_TEST_DB" ]; then
+        psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS $PG_TEST_DB" >/dev/null 2>&1
     fi
     rm -rf "$T"
 }

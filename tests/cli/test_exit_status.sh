@@ -104,11 +104,23 @@ begin "a closed pipe ends quietly"
 "$SVCMGR" config list --format tsv 2>"$T/err" | head -1 >/dev/null
 expect_eq "$(cat "$T/err")" "" "stderr"
 
-# 75: a database busy past --busy-timeout. A python process holds the write lock until its
-# standard input closes.
+# 75: a database busy past --busy-timeout. A python process (psql on PostgreSQL) holds the write
+# lock until its standard input closes.
 hold_write_lock() {
     rm -f "$T/hold" "$T/held"
     mkfifo "$T/hold"
+    if on_postgres; then
+        # On a server, the writer lock is the advisory lock every write transaction takes.
+        {
+            printf 'BEGIN;\nSELECT pg_advisory_xact_lock(1398164807);\n\\! touch %s\n' "$T/held"
+            cat "$T/hold"
+        } | psql "$DB" -qAtX >/dev/null &
+        holder=$!
+        exec 3>"$T/hold"
+        for _ in $(seq 200); do [ -e "$T/held" ] && break; sleep 0.05; done
+        [ -e "$T/held" ] || fail "the lock holder did not start"
+        return
+    fi
     python3 -c '
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)

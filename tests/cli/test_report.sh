@@ -85,7 +85,7 @@ at $((d0 + 19 * h)) inventory add 00456 --name "Laturi" --unit-cost 10.00
 at $((d0 + 20 * h)) ticket need 1 00456 2>/dev/null # "ticket 1 waits for parts"
 
 begin "the fixture is in place"
-expect_eq "$(sql "SELECT group_concat(status, ' ') FROM (SELECT status FROM ticket ORDER BY id)")" \
+expect_eq "$(sql "SELECT group_concat(status, ' ') FROM (SELECT status FROM ticket ORDER BY id) AS t")" \
     "waiting_parts closed closed new" "statuses"
 
 SUMMARY_HEADER='category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost'
@@ -501,7 +501,12 @@ expect_eq "$(ls -A reports | tr '\n' ' ')" "daily.csv ok.csv q.tsv taken " "file
 begin "an --output directory that may not be written: 77, nothing left"
 mkdir -p nobody/locked
 cp "$SVCMGR" nobody/svcmgr
-sqlite3 "$DB" "VACUUM INTO '$T/nobody/svcmgr.db'"
+if on_postgres; then
+    nobody_db=$DB
+else
+    sqlite3 "$DB" "VACUUM INTO '$T/nobody/svcmgr.db'"
+    nobody_db=nobody/svcmgr.db
+fi
 # As an unprivileged user: root would write anyway.
 if [ "$(id -u)" -eq 0 ]; then
     chown -R 65534 nobody
@@ -512,7 +517,7 @@ else
     chmod 0555 nobody/locked
     as_user() { "$@"; }
 fi
-run as_user nobody/svcmgr --db nobody/svcmgr.db report summary "${day[@]}" \
+run as_user nobody/svcmgr --db "$nobody_db" report summary "${day[@]}" \
     --output nobody/locked/daily.csv
 expect_status 77
 expect_err "svcmgr: error: cannot write the report to 'nobody/locked/daily.csv': Permission denied"

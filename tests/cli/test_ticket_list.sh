@@ -41,7 +41,7 @@ at "2026-11-09 12:00:00" ticket update 7 --assignee marko
 reads_before=$(sql "SELECT (SELECT count(*) FROM ticket_event) || ' ' || (SELECT count(*) FROM audit)")
 
 begin "the data set is as the comment says"
-expect_eq "$(sql "SELECT group_concat(id || ':' || status, ' ') FROM (SELECT id, status FROM ticket ORDER BY id)")" \
+expect_eq "$(sql "SELECT group_concat(id || ':' || status, ' ') FROM (SELECT id, status FROM ticket ORDER BY id) AS t")" \
     "1:resolved 2:waiting_parts 3:in_progress 4:closed 5:waiting_customer 6:new 7:open"
 
 begin "no terms list every ticket by id"

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 counts() { sql "SELECT (SELECT count(*) FROM ticket) || ' ' || (SELECT count(*) FROM ticket_event) || ' ' || (SELECT count(*) FROM audit)"; }
-statuses() { sql "SELECT group_concat(id || ':' || status, ' ') FROM (SELECT id, status FROM ticket ORDER BY id)"; }
+statuses() { sql "SELECT group_concat(id || ':' || status, ' ') FROM (SELECT id, status FROM ticket ORDER BY id) AS t"; }
 
 for i in 1 2 3 4 5 6; do
     svcmgr ticket add "Ticket $i" --customer "Kalle Anka" >/dev/null

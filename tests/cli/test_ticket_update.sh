@@ -20,7 +20,7 @@ expect_out ""
 expect_err ""
 expect_eq "$(sql 'SELECT title, updated_at, status FROM ticket WHERE id = 1')" "Fakturan dras två gånger; 100%_'x'|1793613600|new"
 expect_eq "$(events 1)" "field:title:Ticket 1>Fakturan dras två gånger; 100%_'x'"
-expect_eq "$(sql "SELECT count(*) || ' ' || action || ' ' || entity || ' ' || entity_id || ' ' || json_extract(change, '\$.before.title') || ' > ' || json_extract(change, '\$.after.title') FROM audit WHERE seq > $a")" \
+expect_eq "$(sql "SELECT count(*) || ' ' || action || ' ' || entity || ' ' || entity_id || ' ' || json_extract(change, '\$.before.title') || ' > ' || json_extract(change, '\$.after.title') FROM audit WHERE seq > $a GROUP BY action, entity, entity_id, change")" \
     "1 update ticket 1 Ticket 1 > Fakturan dras två gånger; 100%_'x'"
 
 begin "--priority and --category"
@@ -35,7 +35,7 @@ run at "2026-11-02 11:00:00" ticket update 2 --assignee "Đurđa"
 expect_status 0
 expect_eq "$(sql 'SELECT assignee, status, updated_at FROM ticket WHERE id = 2')" "Đurđa|open|1793617200"
 expect_eq "$(events 2)" "field:assignee:>Đurđa,status:status:new>open"
-expect_eq "$(sql "SELECT count(*) || ' ' || action || ' ' || json_extract(change, '\$.before.status') || '>' || json_extract(change, '\$.after.status') FROM audit WHERE seq > $a")" \
+expect_eq "$(sql "SELECT count(*) || ' ' || action || ' ' || json_extract(change, '\$.before.status') || '>' || json_extract(change, '\$.after.status') FROM audit WHERE seq > $a GROUP BY action, entity, entity_id, change")" \
     "1 update new>open"
 
 begin "reassigning an open ticket keeps it open"

@@ -6,6 +6,7 @@
 
 #include "schema.hpp"
 #include "sql.hpp"
+#include "sqlite_driver.hpp"
 
 #include <doctest/doctest.h>
 
@@ -343,4 +344,55 @@ TEST_CASE("resolve_database: flag, then SVCMGR_DB, then XDG_DATA_HOME, then HOME
     CHECK(kind_of([&] { resolve_database(std::nullopt, getenv); }) == ErrorKind::config);
     env["HOME"] = "";
     CHECK(kind_of([&] { resolve_database(std::nullopt, getenv); }) == ErrorKind::config);
+}
+
+// ---- which engine --db names ------------------------------------------------------------------
+
+namespace {
+
+// The error classify_database throws for `where`, or "" when it accepts it.
+std::string refusal(std::string_view where) {
+    try {
+        classify_database(where);
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("postgresql://, postgres:// and service= name PostgreSQL; anything else is a file") {
+    CHECK(classify_database("postgresql://db.example/support") == Backend::postgres);
+    CHECK(classify_database("POSTGRES://db.example/support") == Backend::postgres);
+    CHECK(classify_database("postgresql:///support?host=/run/postgresql") == Backend::postgres);
+    CHECK(classify_database("service=support") == Backend::postgres);
+    CHECK(classify_database("/srv/svcmgr/svcmgr.db") == Backend::sqlite);
+    CHECK(classify_database("svcmgr.db") == Backend::sqlite);
+    CHECK(classify_database("postgresql.db") == Backend::sqlite);
+    CHECK(refusal("mysql://db.example/svc") == "unsupported database URI mysql://db.example/svc");
+    CHECK(refusal("file:///tmp/x.db") == "unsupported database URI file:///tmp/x.db");
+}
+
+TEST_CASE("a password in a connection string is refused and shown redacted") {
+    CHECK(refusal("postgresql://agent:pw@db.example/support") ==
+          "a password in the database connection string postgresql://agent:***@db.example/support "
+          "is refused");
+    CHECK(refusal("postgres:///support?host=/run/pg&password=pw&sslmode=disable") ==
+          "a password in the database connection string "
+          "postgres:///support?host=/run/pg&password=***&sslmode=disable is refused");
+    CHECK(refusal("service=support password='a b'") ==
+          "a password in the database connection string service=support password=*** is refused");
+    // A user without a password, and an @ in the path, are no password.
+    CHECK(refusal("postgresql://agent@db.example/support") == "");
+    CHECK(refusal("postgresql:///support?host=/run/pg&application_name=a:b@c") == "");
+}
+
+TEST_CASE("redact_database hides every password and nothing else") {
+    CHECK(redact_database("postgresql://a:secret@h:5432/db?sslpassword=x") ==
+          "postgresql://a:***@h:5432/db?sslpassword=***");
+    CHECK(redact_database("mysql://root:secret@h/db") == "mysql://root:***@h/db");
+    CHECK(redact_database("service=s password=secret user=u") == "service=s password=*** user=u");
+    CHECK(redact_database("/srv/svcmgr.db") == "/srv/svcmgr.db");
 }
