@@ -82,9 +82,8 @@ std::int64_t interpolate(std::int64_t lower, std::int64_t upper, std::int64_t fr
 
 Percentiles::Percentiles(Database& db, std::vector<int> tenths)
     : m_db(db), m_tenths(std::move(tenths)), m_name(table_name()),
-      m_insert(
-          with_table(db, m_name),
-          fmt::format("INSERT INTO temp.{} (root, series, value) VALUES ($1, $2, $3)", m_name)) {}
+      m_insert(with_table(db, m_name),
+               fmt::format("INSERT INTO {} (root, series, value) VALUES ($1, $2, $3)", m_name)) {}
 
 Percentiles::~Percentiles() {
     // The table would go with the connection anyway; a failure here changes no result.
