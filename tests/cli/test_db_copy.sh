@@ -15,10 +15,11 @@ if on_postgres; then
 else
     MID="$T/middle.db"
 fi
-s() { "$SVCMGR" --db "$SRC" "$@"; }
+s() { "$SVCMGR" --db "$SRC" "$@" || echo "svcmgr $* exited $?" >>"$T/fixture-failures"; }
 
 # ---- a database with every entity -------------------------------------------------------------
 
+{
 s config set hourly_cost 42.50
 s config set sla.high.resolution 8h
 s config set categories "purchasing,billing,repair,reklamation,garantii,other"
@@ -63,8 +64,10 @@ s inventory add ZZ-0 --name "Emolevy (ei varastossa)"
 s ticket need "$t4" ZZ-0
 s config unset sla.high.resolution
 s config set repeat_window 14d
+} >/dev/null 2>"$T/fixture.err"
 
 begin "the source database has every entity"
+[ -e "$T/fixture-failures" ] && fail "$(cat "$T/fixture-failures")"
 for table in setting customer ticket ticket_event part stock_move stock_order ticket_part audit; do
     n=$(sqlite3 "$SRC" "SELECT count(*) FROM $table")
     [ "$n" -gt 0 ] || fail "table $table is empty"
@@ -256,6 +259,8 @@ begin "--to is required"
 run svcmgr --db "$SRC" db copy
 expect_status 2
 expect_out ""
+expect_err "svcmgr: error: --to is required
+hint: see svcmgr --help"
 
 begin "a target in a missing directory exits 66 and creates nothing"
 run svcmgr --db "$SRC" db copy --to "$T/no-such-dir/copy.db"
@@ -268,8 +273,9 @@ expect_err_contains "cannot create database $T/no-such-dir/copy.db"
 begin "a copy that fails half-way (a full disk) exits 74 and leaves no file behind"
 {
     echo "title,customer,description"
-    for i in $(seq 1 600); do
-        printf 'Ärende %s,Kund %s,%s\n' "$i" "$((i % 50))" "$(printf 'Rad %.0s' $(seq 1 60))"
+    desc=$(printf 'Rad %.0s' $(seq 1 30))
+    for i in $(seq 1 4500); do
+        printf 'Ärende %s,Kund %s,%s %s\n' "$i" "$((i % 50))" "$desc" "$i"
     done
 } >"$T/big.csv"
 "$SVCMGR" --db "$T/big.db" ticket import "$T/big.csv" -q || fail "cannot import big.csv"
@@ -285,7 +291,57 @@ expect_err_contains "svcmgr: error: database $T/full.db: disk I/O error"
 for f in "$T/full.db" "$T/full.db-wal" "$T/full.db-shm" "$T/full.db-journal"; do
     [ -e "$f" ] && fail "left $f behind"
 done
+
+begin "tables larger than a page of reads copy whole"
 run svcmgr --db "$T/big.db" db copy --to "$T/big-copy.db" -q
 expect_status 0
+"$SVCMGR" --db "$T/big.db" ticket export >"$T/big.csv.want"
+"$SVCMGR" --db "$T/big-copy.db" ticket export >"$T/big.csv.got"
+expect_eq "$(wc -l <"$T/big.csv.got")" 4501 "exported lines"
+cmp -s "$T/big.csv.want" "$T/big.csv.got" || fail "the ticket export differs"
+
+if on_postgres; then
+    # Two more databases on the server, dropped at the end.
+    pg_db() {
+        psql "$SVCMGR_TEST_DB" -qAtX -v ON_ERROR_STOP=1 -c "CREATE DATABASE ${PG_TEST_DB}_$1" >/dev/null
+        printf '%s' "$SVCMGR_TEST_DB" | sed -E "s|^(postgres(ql)?://[^/?]*)/?[^?]*|\1/${PG_TEST_DB}_$1|"
+    }
+    BIG=$(pg_db big)
+    PG2=$(pg_db copy)
+
+    begin "a server database copies into another on the same server"
+    run svcmgr --db "$MID" db copy --to "$PG2" -q
+    expect_status 0
+    run svcmgr --db "$PG2" audit verify -q
+    expect_status 0
+    run svcmgr --db "$PG2" db check -q
+    expect_status 0
+    for view in "ticket export" "ticket events export" "inventory moves export" "config export"; do
+        # shellcheck disable=SC2086
+        "$SVCMGR" --db "$MID" $view >"$T/want.csv"
+        # shellcheck disable=SC2086
+        "$SVCMGR" --db "$PG2" $view >"$T/got.csv"
+        cmp -s "$T/want.csv" "$T/got.csv" || fail "$view differs"
+    done
+    raw_rows "$MID" >"$T/mid-now.rows"
+    raw_rows "$PG2" >"$T/pg2.rows"
+    cmp -s "$T/mid-now.rows" "$T/pg2.rows" || fail "raw rows differ"
+
+    begin "tables larger than a page copy whole to a server and back"
+    run svcmgr --db "$T/big.db" db copy --to "$BIG" -q
+    expect_status 0
+    run svcmgr --db "$BIG" db copy --to "$T/big-back.db" -q
+    expect_status 0
+    "$SVCMGR" --db "$BIG" ticket export >"$T/big.csv.pg"
+    "$SVCMGR" --db "$T/big-back.db" ticket export >"$T/big.csv.back"
+    cmp -s "$T/big.csv.want" "$T/big.csv.pg" || fail "the server's ticket export differs"
+    cmp -s "$T/big.csv.want" "$T/big.csv.back" || fail "the ticket export of the copy back differs"
+    expect_eq "$(svcmgr --db "$T/big-back.db" audit head)" "$(svcmgr --db "$T/big.db" audit head)" \
+        "audit head"
+
+    for name in big copy; do
+        psql "$SVCMGR_TEST_DB" -qAtX -c "DROP DATABASE IF EXISTS ${PG_TEST_DB}_$name" >/dev/null 2>&1
+    done
+fi
 
 finish
