@@ -9,8 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <string>
 #include <memory>
+#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
