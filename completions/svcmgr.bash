@@ -22,7 +22,7 @@ _svcmgr_subcommands() {
         customer) echo 'list show export import' ;;
         config) echo 'list get set unset export import' ;;
         audit) echo 'log head verify' ;;
-        db) echo 'check backup' ;;
+        db) echo 'check backup copy' ;;
     esac
 }
 
@@ -57,6 +57,7 @@ _svcmgr_options() {
         *import) echo '--dry-run --update --delimiter' ;;
         'audit log') echo '--entity --actor --action --since' ;;
         'audit verify') echo '--expect-head' ;;
+        'db copy') echo '--to' ;;
     esac
 }
 
@@ -87,6 +88,7 @@ _svcmgr_option_values() {
         --order-rule) echo 'fixed up-to-max eoq' ;;
         --ticket) echo '@ids' ;;
         --db | --output) echo '@files' ;;
+        --to) if [ "$1" = 'db copy' ]; then echo '@files'; fi ;;
         --fail-on) echo "@metrics.${1#report }" ;;
     esac
 }

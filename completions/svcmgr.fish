@@ -36,7 +36,7 @@ function __svcmgr_subcommands -a path
         case audit
             echo log head verify
         case db
-            echo check backup
+            echo check backup copy
     end
 end
 
@@ -119,7 +119,7 @@ complete -c svcmgr -n '__svcmgr_at ""' -a inventory -d 'Repair parts: stock, led
 complete -c svcmgr -n '__svcmgr_at ""' -a report -d 'Reports for people and for cron'
 complete -c svcmgr -n '__svcmgr_at ""' -a config -d 'Settings: SLA targets, costs, categories'
 complete -c svcmgr -n '__svcmgr_at ""' -a audit -d 'The tamper-evident record of every change'
-complete -c svcmgr -n '__svcmgr_at ""' -a db -d 'Check or back up the database'
+complete -c svcmgr -n '__svcmgr_at ""' -a db -d 'Check, back up or copy the database'
 
 # ticket
 complete -c svcmgr -n '__svcmgr_at ticket' -a add -d 'Record a new customer request'
@@ -289,6 +289,8 @@ complete -c svcmgr -n '__svcmgr_at "audit verify"' -l expect-head -x \
 complete -c svcmgr -n '__svcmgr_at db' -a check -d 'Check integrity'
 complete -c svcmgr -n '__svcmgr_at db' -a backup -d 'Write a consistent copy of the database'
 complete -c svcmgr -n '__svcmgr_positional "db backup" 1' -F
+complete -c svcmgr -n '__svcmgr_at db' -a copy -d 'Copy the whole database into a new or empty one'
+complete -c svcmgr -n '__svcmgr_at "db copy"' -l to -r -F -d 'The new file or empty PostgreSQL database'
 
 # export and import (every dataset)
 complete -c svcmgr -n '__svcmgr_at ticket' -a export -d 'Write every ticket'

@@ -91,6 +91,7 @@ const std::vector<ValueSpec>& value_specs() {
         {"*", "sku", "@skus"},
         {"*", "--ticket", "@ids"},
         {"*", "qty", "NUMBER"},
+        {"db copy", "--to", "FILE"},
         {"*", "--to", "NUMBER"},
         {"*", "--unit-cost", "MONEY"},
         {"*", "--reorder-point", "NUMBER"},

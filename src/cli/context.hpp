@@ -47,6 +47,8 @@ public:
     const RenderOptions& render_options() const { return m_render; }
     RenderOptions& render_options() { return m_render; }
     bool quiet() const { return flags.quiet; }
+    // --busy-timeout (SVCMGR_BUSY_TIMEOUT), for a command that opens a second database.
+    std::chrono::milliseconds busy_timeout() const { return m_busy_timeout; }
 
     void print(const Table& table) const;
     void print_record(const Table& table) const;

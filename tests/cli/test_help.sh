@@ -60,6 +60,8 @@ expect_typo "config gte currency" "unknown config verb 'gte'" "did you mean 'get
 expect_typo "report sumary" "unknown report verb 'sumary'" "did you mean 'summary'?"
 expect_typo "report summary --fail-no x" "unknown option '--fail-no'" "did you mean '--fail-on'?"
 expect_typo "audit verfy" "unknown audit verb 'verfy'" "did you mean 'verify'?"
+expect_typo "db cpoy --to x.db" "unknown db verb 'cpoy'" "did you mean 'copy'?"
+expect_typo "db frob" "unknown db verb 'frob'" "verbs: check, backup, copy"
 expect_typo "--fromat json ticket list" "unknown option '--fromat'" "did you mean '--format'?"
 expect_typo "ticket list --srot id" "unknown option '--srot'" "did you mean '--sort'?"
 expect_typo "ticket list --format=json --colums id" "unknown option '--colums'" \
