@@ -213,6 +213,24 @@ TEST_CASE("a new database is migrated to the current schema") {
     }
 }
 
+TEST_CASE("the migrations are one text per table, with each dialect's pieces filled in") {
+    for (int i = 0; i < current_schema_version(); ++i) {
+        CAPTURE(i);
+        const auto index = static_cast<std::size_t>(i);
+        for (const Dialect d : {Dialect::sqlite, Dialect::postgres}) {
+            const std::string sql = migration_sql(d, index);
+            CHECK(sql.find('{') == std::string::npos);
+            CHECK(sql.find('}') == std::string::npos);
+        }
+        // PostgreSQL's INTEGER is 32-bit: every integer column is BIGINT there.
+        CHECK(migration_sql(Dialect::postgres, index).find("INTEGER") == std::string::npos);
+        CHECK(migration_sql(Dialect::sqlite, index).find("BIGINT") == std::string::npos);
+    }
+    CHECK(migration_sql(Dialect::sqlite, 0).find(") WITHOUT ROWID;") != std::string::npos);
+    CHECK(migration_sql(Dialect::postgres, 0).find("CREATE TRIGGER audit_id BEFORE INSERT") !=
+          std::string::npos);
+}
+
 TEST_CASE("foreign keys are enforced") {
     Database db = Database::open_memory();
     CHECK(kind_of([&] {
