@@ -5,6 +5,7 @@
 #include <svcmgr/error.hpp>
 
 #include "schema.hpp"
+#include "scoped_cache.hpp"
 #include "sql.hpp"
 #include "sqlite_driver.hpp"
 
@@ -253,6 +254,33 @@ TEST_CASE("the audit table refuses UPDATE and DELETE") {
     CHECK_THROWS_AS(exec(db, "UPDATE audit SET actor = 'b'"), Error);
     CHECK_THROWS_AS(exec(db, "DELETE FROM audit"), Error);
     CHECK(count(db, "SELECT count(*) FROM audit WHERE actor = 'a'") == 1);
+}
+
+TEST_CASE("a scoped cache size holds for its scope, and only_if_smaller never grows it") {
+    Database db = Database::open_memory();
+    exec(db, "PRAGMA cache_size = -2000");
+    {
+        const ScopedCacheSize bulk(db, -65536);
+        CHECK(pragma(db, "cache_size") == -65536);
+    }
+    CHECK(pragma(db, "cache_size") == -2000);
+    {
+        const ScopedCacheSize sort(db, -1024, CacheChange::only_if_smaller);
+        CHECK(pragma(db, "cache_size") == -1024);
+    }
+    CHECK(pragma(db, "cache_size") == -2000);
+    exec(db, "PRAGMA cache_size = -512");
+    {
+        const ScopedCacheSize sort(db, -1024, CacheChange::only_if_smaller);
+        CHECK(pragma(db, "cache_size") == -512);
+    }
+    // A size in pages is compared in bytes: 100 pages of 4 KiB are 400 KiB.
+    exec(db, "PRAGMA cache_size = 100");
+    {
+        const ScopedCacheSize sort(db, -1024, CacheChange::only_if_smaller);
+        CHECK(pragma(db, "cache_size") == 100);
+    }
+    CHECK(pragma(db, "cache_size") == 100);
 }
 
 TEST_CASE("open creates a 0600 WAL database file and migrates it") {
