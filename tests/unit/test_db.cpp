@@ -4,6 +4,7 @@
 #include <svcmgr/db.hpp>
 #include <svcmgr/error.hpp>
 
+#include "helpers.hpp"
 #include "schema.hpp"
 #include "scoped_cache.hpp"
 #include "sql.hpp"
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 using namespace svcmgr;
+using namespace svcmgr::test;
 
 namespace {
 
@@ -44,14 +46,8 @@ private:
     std::string m_path;
 };
 
-std::int64_t count(Database& db, std::string_view sql) {
-    Statement st(db, sql);
-    st.step();
-    return st.int64(0);
-}
-
 std::int64_t pragma(Database& db, std::string_view name) {
-    return count(db, std::string("PRAGMA ") + std::string(name));
+    return scalar(db, std::string("PRAGMA ") + std::string(name));
 }
 
 ErrorKind kind_of(const std::function<void()>& f) {
@@ -135,7 +131,7 @@ TEST_CASE("a committed transaction keeps its writes") {
         Statement(db, "INSERT INTO notes (a) VALUES ($1)").bind(1, "kept").run();
         tx.commit();
     }
-    CHECK(count(db, "SELECT count(*) FROM notes") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 1);
 }
 
 TEST_CASE("a transaction rolls back when an exception leaves its scope") {
@@ -148,12 +144,12 @@ TEST_CASE("a transaction rolls back when an exception leaves its scope") {
             throw Error(ErrorKind::refused, "changed my mind");
         }(),
         Error);
-    CHECK(count(db, "SELECT count(*) FROM notes") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 0);
     // and the connection is usable for the next transaction
     WriteTransaction tx(db);
     Statement(db, "INSERT INTO notes (a) VALUES ($1)").bind(1, "next").run();
     tx.commit();
-    CHECK(count(db, "SELECT count(*) FROM notes") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 1);
 }
 
 TEST_CASE("a transaction without commit rolls back") {
@@ -163,7 +159,7 @@ TEST_CASE("a transaction without commit rolls back") {
         WriteTransaction tx(db);
         Statement(db, "INSERT INTO notes (a) VALUES ('x')").run();
     }
-    CHECK(count(db, "SELECT count(*) FROM notes") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 0);
 }
 
 TEST_CASE("a constraint violation is an Error and rolls back the whole transaction") {
@@ -175,7 +171,7 @@ TEST_CASE("a constraint violation is an Error and rolls back the whole transacti
               Statement(db, "INSERT INTO t VALUES ('')").run();
               tx.commit();
           }) == ErrorKind::refused);
-    CHECK(count(db, "SELECT count(*) FROM t") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM t") == 0);
 }
 
 TEST_CASE("invalid SQL is an Error naming the database, not a crash") {
@@ -253,7 +249,7 @@ TEST_CASE("the audit table refuses UPDATE and DELETE") {
              "VALUES (1, 'a', 'set', 'setting', 'k', '{}', 'p', 'h')");
     CHECK_THROWS_AS(exec(db, "UPDATE audit SET actor = 'b'"), Error);
     CHECK_THROWS_AS(exec(db, "DELETE FROM audit"), Error);
-    CHECK(count(db, "SELECT count(*) FROM audit WHERE actor = 'a'") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM audit WHERE actor = 'a'") == 1);
 }
 
 TEST_CASE("a scoped cache size holds for its scope, and only_if_smaller never grows it") {

@@ -4,6 +4,7 @@
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
@@ -11,16 +12,7 @@
 #include <random>
 
 using namespace svcmgr;
-
-namespace {
-
-std::int64_t scalar(Database& db, const char* sql) {
-    Statement st(db, sql);
-    st.step();
-    return st.int64(0);
-}
-
-} // namespace
+using namespace svcmgr::test;
 
 TEST_CASE("random receive/consume/return/adjust sequences keep on_hand == sum(ledger) >= 0") {
     Database db = Database::open_memory();

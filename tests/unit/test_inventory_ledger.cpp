@@ -6,6 +6,7 @@
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
@@ -14,20 +15,9 @@
 #include <string>
 
 using namespace svcmgr;
+using namespace svcmgr::test;
 
 namespace {
-
-std::int64_t scalar(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.int64(0);
-}
-
-std::string text(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.text(0);
-}
 
 // Every row of every table that a write may touch, as one string.
 std::string snapshot(Database& db) {
