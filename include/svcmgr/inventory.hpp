@@ -45,8 +45,10 @@ void update_part(Database& db, std::string_view sku, const PartFields& fields, c
 // The machine columns of a part (DESIGN.md section 7).
 std::vector<std::string> part_columns();
 
-// Terms: below:reorder, stock:N, location:L, supplier:S and free words (SKU and name).
-Table list_parts(Database& db, const std::vector<std::string>& terms);
+// Terms: below:reorder (the parts reorder_advice orders, with its defaults: at `now`, in days
+// of `tz`), stock:N, location:L, supplier:S and free words (SKU and name).
+Table list_parts(Database& db, const std::vector<std::string>& terms, std::int64_t now,
+                 const TimeZone& tz);
 
 struct PartDetail {
     Table part;  // one row, the part columns

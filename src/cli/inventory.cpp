@@ -158,7 +158,7 @@ void add_part_verbs(CLI::App& inventory, Context& ctx) {
         cmd->add_option("filter", *terms, "below:reorder stock:0 location:L supplier:S words");
         cmd->footer("Example:\n  svcmgr inventory list below:reorder --format csv");
         cmd->callback(action(ctx, [terms, &ctx] {
-            ctx.print(list_parts(ctx.db(), *terms));
+            ctx.print(list_parts(ctx.db(), *terms, ctx.now(), ctx.tz()));
             return 0;
         }));
     }

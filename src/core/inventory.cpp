@@ -265,8 +265,10 @@ void update_part(Database& db, std::string_view sku, const PartFields& fields, c
     tx.commit();
 }
 
-Table list_parts(Database& db, const std::vector<std::string>& terms) {
+Table list_parts(Database& db, const std::vector<std::string>& terms, std::int64_t now,
+                 const TimeZone& tz) {
     std::vector<std::string> where;
+    std::optional<std::set<std::string>> to_order; // below:reorder
     std::vector<Value> params;
     const auto param = [&](Value v) {
         params.push_back(std::move(v));
@@ -282,9 +284,9 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
             where.push_back(fmt::format("instr(svc_fold(p.sku || '\n' || p.name), {}) > 0",
                                         param(fold_case(term))));
         } else if (key == "below" && value == "reorder") {
-            where.push_back(fmt::format(
-                "p.reorder_point IS NOT NULL AND p.on_hand - {} + {} <= p.reorder_point",
-                k_reserved_sql, k_on_order_sql));
+            if (!to_order) {
+                to_order = skus_to_order(db, now, tz);
+            }
         } else if (key == "stock") {
             const auto n = parse_count(value);
             if (!n) {
@@ -311,7 +313,9 @@ Table list_parts(Database& db, const std::vector<std::string>& terms) {
         st.bind(static_cast<int>(i) + 1, params[i]);
     }
     while (st.step()) {
-        table.rows.push_back(read_row(st, 17));
+        if (!to_order || to_order->contains(st.text(0))) {
+            table.rows.push_back(read_row(st, 17));
+        }
     }
     return table;
 }

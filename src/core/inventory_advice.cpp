@@ -5,6 +5,7 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
+#include "inventory_sql.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
@@ -234,6 +235,15 @@ std::int64_t holding_cost(std::int64_t value, std::int64_t rate) {
     return (value * rate * 2 + 1000) / 2000;
 }
 
+// Whether the part is to be ordered now: its position at or below its reorder point (set on
+// the part, else computed) and something to order. Nothing used, no reorder point set and no
+// ticket waiting for it: nothing to keep in stock. A part never used yet that a ticket waits for
+// is short all the same.
+bool to_order(const PartFacts& p, const Balance& b) {
+    const bool dead = b.usage == 0 && b.computed_reorder_point && p.needed == 0;
+    return !dead && b.position <= b.reorder_point && b.order_qty > 0;
+}
+
 struct Context {
     std::vector<PartFacts> parts;
     std::vector<std::int64_t> starts;
@@ -314,10 +324,7 @@ Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t no
                      {"order_cost", ColumnType::money}};
     for (const PartFacts& p : c.parts) {
         const Balance b = balance_of(p, c.starts, c.usage, c.z, c.order_cost);
-        // Nothing used, no reorder point set and no ticket waiting for it: nothing to keep in
-        // stock. A part never used yet that a ticket waits for is short all the same.
-        const bool dead = b.usage == 0 && b.computed_reorder_point && p.needed == 0;
-        if (dead || b.position > b.reorder_point || b.order_qty <= 0) {
+        if (!to_order(p, b)) {
             continue;
         }
         table.rows.push_back(
@@ -327,6 +334,17 @@ Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t no
              b.order_qty * p.unit_cost});
     }
     return table;
+}
+
+std::set<std::string> skus_to_order(Database& db, std::int64_t now, const TimeZone& tz) {
+    const Context c = gather(db, {}, now, tz);
+    std::set<std::string> skus;
+    for (const PartFacts& p : c.parts) {
+        if (to_order(p, balance_of(p, c.starts, c.usage, c.z, c.order_cost))) {
+            skus.insert(p.sku);
+        }
+    }
+    return skus;
 }
 
 Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t now,

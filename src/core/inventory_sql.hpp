@@ -2,8 +2,12 @@
 
 // SQL fragments shared by the inventory modules (inventory.cpp, inventory_advice.cpp).
 
+#include <svcmgr/db.hpp>
+#include <svcmgr/parse.hpp>
 #include <svcmgr/table.hpp>
 
+#include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +25,10 @@ inline constexpr std::string_view k_reserved_sql =
 inline constexpr std::string_view k_on_order_sql =
     "(SELECT coalesce(sum(o.qty - o.received_qty), 0) FROM stock_order o "
     "WHERE o.part_id = p.id AND o.received_qty < o.qty)";
+
+// The SKUs of the parts that `inventory reorder` orders now, with its default window and service
+// level (reorder_advice): `inventory list below:reorder`.
+std::set<std::string> skus_to_order(Database& db, std::int64_t now, const TimeZone& tz);
 
 // SELECT of the part columns (part_table_columns, in order) over `part p`.
 std::string part_select();

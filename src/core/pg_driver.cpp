@@ -363,19 +363,8 @@ private:
     }
 };
 
-// The dialect pieces of svcmgr's statements that PostgreSQL spells differently: SQLite's
-// `a CROSS JOIN b ON ...` (which fixes SQLite's join order) is `a JOIN b ON ...` here.
-std::string to_postgres(std::string_view sql) {
-    std::string out(sql);
-    constexpr std::string_view k_cross = "CROSS JOIN ";
-    for (auto at = out.find(k_cross); at != std::string::npos; at = out.find(k_cross, at)) {
-        out.erase(at, 6);
-    }
-    return out;
-}
-
 PgStatement::PgStatement(PgConnection& connection, std::string_view sql)
-    : m_connection(connection), m_sql(to_postgres(sql)) {
+    : m_connection(connection), m_sql(sql) {
     const auto used = placeholders(sql);
     m_types.resize(used.size() - 1, 0);
     for (std::size_t n = 1; n < used.size(); ++n) {

@@ -47,8 +47,8 @@ std::string candidates_cte() {
     return fmt::format(
         "WITH c(id) AS (SELECT ticket_id FROM ticket_event WHERE at >= $1 "
         "UNION SELECT ticket_id FROM stock_move WHERE at >= $1 AND ticket_id IS NOT NULL "
-        "UNION SELECT e.ticket_id FROM ticket_event e CROSS JOIN ticket t ON t.id = e.ticket_id "
-        "WHERE e.at >= $3 AND e.at < $1 AND e.kind IN ('created', 'status') "
+        "UNION SELECT e.ticket_id FROM ticket_event e CROSS JOIN ticket t WHERE t.id = e.ticket_id "
+        "AND e.at >= $3 AND e.at < $1 AND e.kind IN ('created', 'status') "
         "AND t.status IN {} AND ((e.kind = 'created' AND e.at >= $1 - CAST(CASE t.priority "
         "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END AS BIGINT)) "
         "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CAST(CASE t.priority "
@@ -65,7 +65,9 @@ constexpr std::string_view k_event_columns =
 
 // Walks the tickets and the events of two statements ordered by ticket id, as one history per
 // ticket. The statements read the ids first (`c CROSS JOIN ...`): without statistics SQLite would
-// rather walk every event in ticket order than sort the few it needs.
+// rather walk every event in ticket order than sort the few it needs. The join condition is in
+// WHERE, not ON: `CROSS JOIN ... WHERE` is standard SQL, which PostgreSQL plans as any inner
+// join, while SQLite keeps the left table of a CROSS JOIN the outer loop.
 void merge_histories(Statement& tickets, Statement& events,
                      const std::function<void(const TicketHistory&)>& visit) {
     bool have_event = events.step();
@@ -244,11 +246,11 @@ void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64
     std::string ticket_sql;
     std::string event_sql;
     if (since) {
-        ticket_sql = fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t ON t.id = c.id "
-                                 "WHERE t.created_at < $2 ORDER BY t.id",
+        ticket_sql = fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t WHERE t.id = c.id "
+                                 "AND t.created_at < $2 ORDER BY t.id",
                                  candidates_cte(), k_ticket_columns);
         event_sql =
-            fmt::format("{}SELECT {} FROM c CROSS JOIN ticket_event e ON e.ticket_id = c.id "
+            fmt::format("{}SELECT {} FROM c CROSS JOIN ticket_event e WHERE e.ticket_id = c.id "
                         "ORDER BY e.ticket_id, e.at, e.id",
                         candidates_cte(), k_event_columns);
     } else {
@@ -279,12 +281,12 @@ void for_each_active_ticket(Database& db, std::int64_t at,
     const std::string ids = fmt::format("WITH c(id) AS (SELECT id FROM ticket WHERE status IN {} "
                                         "UNION SELECT ticket_id FROM ticket_event WHERE at >= $1) ",
                                         k_active_list);
-    Statement tickets(db, fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t ON t.id = c.id "
-                                      "WHERE t.created_at < $1 ORDER BY t.id",
+    Statement tickets(db, fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t WHERE t.id = c.id "
+                                      "AND t.created_at < $1 ORDER BY t.id",
                                       ids, k_ticket_columns));
     tickets.bind(1, at);
     Statement events(db, fmt::format("{}SELECT {} FROM c CROSS JOIN ticket_event e "
-                                     "ON e.ticket_id = c.id ORDER BY e.ticket_id, e.at, e.id",
+                                     "WHERE e.ticket_id = c.id ORDER BY e.ticket_id, e.at, e.id",
                                      ids, k_event_columns));
     events.bind(1, at);
     merge_histories(tickets, events, visit);
@@ -328,8 +330,8 @@ std::string parts_sql(bool since) {
         "SELECT m.ticket_id, coalesce(-sum(CASE WHEN (CAST($1 AS BIGINT) IS NULL OR m.at >= $1) "
         "THEN "
         "m.qty * m.unit_cost END), 0), -sum(m.qty * m.unit_cost) ";
-    return since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m ON m.ticket_id = c.id "
-                               "WHERE m.kind IN ('consume', 'return') AND m.at < $2 "
+    return since ? fmt::format("{}{}FROM c CROSS JOIN stock_move m WHERE m.ticket_id = c.id "
+                               "AND m.kind IN ('consume', 'return') AND m.at < $2 "
                                "GROUP BY m.ticket_id ORDER BY m.ticket_id",
                                candidates_cte(), k_sums)
                  : fmt::format("{}FROM stock_move m WHERE m.ticket_id IS NOT NULL "

@@ -2,6 +2,8 @@
 
 #include "report_percentiles.hpp"
 
+#include "scoped_cache.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,35 +22,6 @@ constexpr int k_temp_cache_kib = 256;
 // while the values are sorted the main schema is not read, so the cache is made smaller and the
 // memory it frees serves the sort: the peak stays the one of reading the tickets.
 constexpr int k_sort_cache_kib = 1024;
-
-class SmallerCache {
-public:
-    explicit SmallerCache(Database& db) : m_db(db) {
-        if (dialect(db) != Dialect::sqlite) {
-            return; // a server keeps its own cache
-        }
-        Statement st(db, "PRAGMA main.cache_size");
-        m_before = st.step() ? st.int64(0) : -2000;
-        if (m_before < 0 && -m_before > k_sort_cache_kib) {
-            exec(db, fmt::format("PRAGMA main.cache_size = -{}", k_sort_cache_kib));
-        }
-    }
-    ~SmallerCache() {
-        if (m_before == 0) {
-            return;
-        }
-        try {
-            exec(m_db, fmt::format("PRAGMA main.cache_size = {}", m_before));
-        } catch (...) { // NOLINT(bugprone-empty-catch): the setting ends with the connection
-        }
-    }
-    SmallerCache(const SmallerCache&) = delete;
-    SmallerCache& operator=(const SmallerCache&) = delete;
-
-private:
-    Database& m_db;
-    std::int64_t m_before = 0;
-};
 
 std::string table_name() {
     static std::atomic<int> next{0};
@@ -137,7 +110,7 @@ void Percentiles::finish() {
                         [](const Wanted& a, const Wanted& b) { return a.rank == b.rank; }),
             s.wanted.end());
     }
-    const SmallerCache during_sort(m_db);
+    const ScopedCacheSize during_sort(m_db, -k_sort_cache_kib, CacheChange::only_if_smaller);
     // Each root's values come together and in order, so every series (a root's or one of its
     // members) sees its own values in order too.
     Statement st(m_db,

@@ -2,10 +2,19 @@
 
 #include <svcmgr/db.hpp>
 
+#include "driver.hpp"
+
+#include <cstddef>
+#include <string>
+
 namespace svcmgr {
 
 // The schema version this binary writes: the number of migrations.
 int current_schema_version();
+
+// The DDL of migration `index` (0-based) in `dialect`'s SQL: one definition of every table for
+// both engines, with the pieces they spell differently (integer types, triggers, functions).
+std::string migration_sql(Dialect dialect, std::size_t index);
 
 // Brings a freshly opened connection to the current schema, one transaction per migration.
 // Refuses (Error(config)) a database whose PRAGMA user_version is newer than this binary, and

@@ -234,10 +234,15 @@ expect_status 66
 expect_err "svcmgr: error: cannot create database $T/nowhere/x.db: No such file or directory"
 [ -e "$T/nowhere" ] && fail "created the directory"
 
-begin "a database URI that is not a file path is refused"
-run svcmgr --db "mysql://db.example/svc" ticket list
-expect_status 2
-expect_err_contains "unsupported database URI mysql://db.example/svc"
+begin "a URI of another scheme is refused, not taken for a file name"
+# postgresql://, postgres:// and service= name a server (test_postgres.sh); any other scheme://
+# is refused.
+for uri in "mysql://db.example/svc" "ftp://files.example/svc.db"; do
+    run svcmgr --db "$uri" ticket list
+    expect_status 2
+    expect_err_contains "svcmgr: error: unsupported database URI $uri"
+done
+[ -e "mysql:" ] || [ -e "ftp:" ] && fail "created a file"
 
 begin "a zero-byte file is initialised as a new database"
 : >"$T/zero.db"

@@ -214,6 +214,24 @@ for bad in 0% 100% 250% 95,5%; do
     expect_err_contains "invalid value '$bad' for --service-level"
 done
 
+begin "list below:reorder and reorder agree on a computed reorder point"
+# Over the default 90 days (R1's 22 days of life): usage 6/22 = 0.27/day, sigma 0.70,
+# SS = 1.6449 x 0.7025 x 2 = 2.31, ROP = ceil(1.09 + 2.31) = 4; a reservation of 2 brings the
+# position from 6 to 4. No reorder point is set on the part.
+at "2026-11-22 12:00:00" ticket need 1 R1 2 2>/dev/null
+run at "2026-11-22 12:00:00" inventory reorder --format tsv
+expect_status 0
+expect_out "$(printf 'R1\tRoller\t0.27\t0.70\t22.00\t4\t2.31\t4\t4\t30\t300.00')"
+run at "2026-11-22 12:00:00" inventory list below:reorder --format tsv
+expect_status 0
+expect_out "$(printf 'R1\tRoller\t\t\t6\t2\t0\t\tfixed\t30\t\t\t\t4\t10.00\t\t60.00')"
+at "2026-11-22 12:00:00" inventory update R1 --reorder-point 3
+run at "2026-11-22 12:00:00" inventory reorder --format tsv
+expect_out ""
+run at "2026-11-22 12:00:00" inventory list below:reorder --format tsv
+expect_status 0
+expect_out ""
+
 begin "two processes consuming the last unit at once: exactly one succeeds"
 reset_db
 svcmgr ticket add "A" --customer a >/dev/null

@@ -228,10 +228,13 @@ round_new_database() { # the first command on a new database: a kill may leave a
 # Imports. Each round imports a new file (titles and customers named after the round), so a
 # completed import adds exactly the file's rows. The first import of each kind runs to the end
 # and sets what a completed one adds and how long it takes; later ones are killed within that time.
-# ticket_file R: IMPORT_TICKETS tickets for 10 new customers, in $T/import.csv, with ids from
+# Each KIND (tickets, moves) has KIND_file R, writing its file, and KIND_state R, the counts that
+# a completed import changes.
+#
+# tickets_file R: IMPORT_TICKETS tickets for 10 new customers, in $T/import.csv, with ids from
 # the next free one; and their creation events in $T/events.csv, imported (not killed) after a
 # completed ticket import, as a move from another system would carry its history.
-ticket_file() {
+tickets_file() {
     local first
     first=$(($(sql 'SELECT coalesce(max(id), 0) FROM ticket') + 1))
     awk -v r="$1" -v n="$IMPORT_TICKETS" -v f="$first" 'BEGIN {
@@ -258,39 +261,41 @@ moves_file() {
         }
     }' >"$T/import.csv"
 }
-ticket_import_state() { # tickets of round R / its customers / all tickets / audit rows
+tickets_state() {
     sql "SELECT (SELECT count(*) FROM ticket WHERE title LIKE 'Imported $1.%') || '/' ||
         (SELECT count(*) FROM customer WHERE name LIKE 'Import $1 customer %') || '/' ||
         (SELECT count(*) FROM ticket) || '/' || (SELECT count(*) FROM audit)"
 }
-moves_import_state() { # moves of round R / all moves / BULK on hand / audit rows
+moves_state() {
     sql "SELECT (SELECT count(*) FROM stock_move WHERE note LIKE 'round $1 row %') || '/' ||
         (SELECT count(*) FROM stock_move) || '/' ||
         (SELECT on_hand FROM part WHERE sku = 'BULK') || '/' || (SELECT count(*) FROM audit)"
 }
-# add_state STATE DELTAS: adds the /-separated DELTAS to STATE's fields.
-add_state() {
-    local IFS=/ a b out="" i
-    read -ra a <<<"$1"
-    read -ra b <<<"$2"
-    for i in "${!a[@]}"; do out+="$((a[i] + b[i]))/"; done
+# Per kind: the verb, what KIND_state counts, and what a completed import adds to its counts
+# other than the audit rows (at least one).
+declare -A import_verb=([tickets]="ticket import" [moves]="inventory moves import")
+declare -A import_what=([tickets]="tickets of the file/customers of the file/tickets/audit rows"
+    [moves]="moves of the file/moves/on hand/audit rows")
+declare -A import_adds=([tickets]="$IMPORT_TICKETS/10/$IMPORT_TICKETS"
+    [moves]="$IMPORT_MOVES/$IMPORT_MOVES/$((IMPORT_MOVES * 2 / 3))")
+
+# state_op OP STATE DELTAS: STATE's /-separated fields plus or minus (OP + or -) DELTAS'.
+state_op() {
+    local IFS=/ a b out="" i sign=1
+    [ "$1" = - ] && sign=-1
+    read -ra a <<<"$2"
+    read -ra b <<<"$3"
+    for i in "${!a[@]}"; do out+="$((a[i] + sign * b[i]))/"; done
     echo "${out%/}"
 }
-sub_state() {
-    local IFS=/ a b out="" i
-    read -ra a <<<"$1"
-    read -ra b <<<"$2"
-    for i in "${!a[@]}"; do out+="$((a[i] - b[i]))/"; done
-    echo "${out%/}"
-}
-# import_round KIND R: KIND is tickets or moves.
+
+# round_import KIND R: imports KIND_file R, killed unless it is the first of its kind.
 declare -A import_us=() import_delta=()
-import_round() {
-    local kind="$1" r="$2" before after
-    if [ "$kind" = tickets ]; then ticket_file "$r"; else moves_file "$r"; fi
-    [ "$kind" = tickets ] && before=$(ticket_import_state "$r") || before=$(moves_import_state "$r")
-    local verb=(ticket import)
-    [ "$kind" = moves ] && verb=(inventory moves import)
+round_import() {
+    local kind="$1" r="$2" before after verb
+    read -ra verb <<<"${import_verb[$kind]}"
+    "${kind}_file" "$r"
+    before=$("${kind}_state" "$r")
     if [ -z "${import_us[$kind]:-}" ]; then # the first one of its kind: no kill
         local t0=${EPOCHREALTIME/./}
         run svcmgr -q "${verb[@]}" "$T/import.csv"
@@ -303,21 +308,14 @@ import_round() {
         # Finished before the kill: the machine is faster now, kill within this run time next.
         [ -s "$T/took" ] && import_us[$kind]=$(cat "$T/took")
     fi
-    [ "$kind" = tickets ] && after=$(ticket_import_state "$r") || after=$(moves_import_state "$r")
+    after=$("${kind}_state" "$r")
     if [ -z "${import_delta[$kind]:-}" ]; then
-        import_delta[$kind]=$(sub_state "$after" "$before")
-        local rows=$IMPORT_TICKETS customers=10 bulk=$((IMPORT_MOVES * 2 / 3))
-        if [ "$kind" = tickets ]; then
-            [[ "${import_delta[$kind]}" =~ ^$rows/$customers/$rows/[1-9][0-9]*$ ]] ||
-                fail "a completed ticket import added $(sub_state "$after" "$before") (tickets of the file/customers of the file/tickets/audit rows)"
-        else
-            [[ "${import_delta[$kind]}" =~ ^$IMPORT_MOVES/$IMPORT_MOVES/$bulk/[1-9][0-9]*$ ]] ||
-                fail "a completed moves import added $(sub_state "$after" "$before") (moves of the file/moves/on hand/audit rows)"
-        fi
+        import_delta[$kind]=$(state_op - "$after" "$before")
+        [[ "${import_delta[$kind]}" =~ ^${import_adds[$kind]}/[1-9][0-9]*$ ]] ||
+            fail "a completed $kind import added ${import_delta[$kind]} (${import_what[$kind]})"
     fi
-    local what="tickets of the file/customers of the file/tickets/audit rows"
-    [ "$kind" = moves ] && what="moves of the file/moves/on hand/audit rows"
-    all_or_nothing "$after" "$(add_state "$before" "${import_delta[$kind]}")" "$before" "$what"
+    all_or_nothing "$after" "$(state_op + "$before" "${import_delta[$kind]}")" "$before" \
+        "${import_what[$kind]}"
     if [ "$kind" = tickets ] && [ "${after%%/*}" = "$IMPORT_TICKETS" ]; then
         local killed=$rc
         run svcmgr -q ticket events import "$T/events.csv"
@@ -326,8 +324,6 @@ import_round() {
     fi
     rm -f "$T/import.csv" "$T/events.csv"
 }
-round_import_tickets() { import_round tickets "$1"; }
-round_import_moves() { import_round moves "$1"; }
 
 kinds=(add import_tickets start setting import_moves close new_database import_tickets consume
     receive import_moves)
@@ -341,7 +337,10 @@ while [ "$kills" -lt "$MIN_KILLS" ] || [ "$import_kills" -lt "$MIN_IMPORT_KILLS"
     rounds=$((rounds + 1))
     kind=${kinds[$((rounds % ${#kinds[@]}))]}
     begin "round $rounds: kill -9 during $kind leaves a sound database and an all-or-nothing write"
-    "round_$kind" "$rounds"
+    case "$kind" in
+    import_*) round_import "${kind#import_}" "$rounds" ;;
+    *) "round_$kind" "$rounds" ;;
+    esac
     case "$rc" in
     137)
         kills=$((kills + 1))

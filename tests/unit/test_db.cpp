@@ -4,7 +4,9 @@
 #include <svcmgr/db.hpp>
 #include <svcmgr/error.hpp>
 
+#include "helpers.hpp"
 #include "schema.hpp"
+#include "scoped_cache.hpp"
 #include "sql.hpp"
 #include "sqlite_driver.hpp"
 
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 using namespace svcmgr;
+using namespace svcmgr::test;
 
 namespace {
 
@@ -43,14 +46,8 @@ private:
     std::string m_path;
 };
 
-std::int64_t count(Database& db, std::string_view sql) {
-    Statement st(db, sql);
-    st.step();
-    return st.int64(0);
-}
-
 std::int64_t pragma(Database& db, std::string_view name) {
-    return count(db, std::string("PRAGMA ") + std::string(name));
+    return scalar(db, std::string("PRAGMA ") + std::string(name));
 }
 
 ErrorKind kind_of(const std::function<void()>& f) {
@@ -134,7 +131,7 @@ TEST_CASE("a committed transaction keeps its writes") {
         Statement(db, "INSERT INTO notes (a) VALUES ($1)").bind(1, "kept").run();
         tx.commit();
     }
-    CHECK(count(db, "SELECT count(*) FROM notes") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 1);
 }
 
 TEST_CASE("a transaction rolls back when an exception leaves its scope") {
@@ -147,12 +144,12 @@ TEST_CASE("a transaction rolls back when an exception leaves its scope") {
             throw Error(ErrorKind::refused, "changed my mind");
         }(),
         Error);
-    CHECK(count(db, "SELECT count(*) FROM notes") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 0);
     // and the connection is usable for the next transaction
     WriteTransaction tx(db);
     Statement(db, "INSERT INTO notes (a) VALUES ($1)").bind(1, "next").run();
     tx.commit();
-    CHECK(count(db, "SELECT count(*) FROM notes") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 1);
 }
 
 TEST_CASE("a transaction without commit rolls back") {
@@ -162,7 +159,7 @@ TEST_CASE("a transaction without commit rolls back") {
         WriteTransaction tx(db);
         Statement(db, "INSERT INTO notes (a) VALUES ('x')").run();
     }
-    CHECK(count(db, "SELECT count(*) FROM notes") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM notes") == 0);
 }
 
 TEST_CASE("a constraint violation is an Error and rolls back the whole transaction") {
@@ -174,7 +171,7 @@ TEST_CASE("a constraint violation is an Error and rolls back the whole transacti
               Statement(db, "INSERT INTO t VALUES ('')").run();
               tx.commit();
           }) == ErrorKind::refused);
-    CHECK(count(db, "SELECT count(*) FROM t") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM t") == 0);
 }
 
 TEST_CASE("invalid SQL is an Error naming the database, not a crash") {
@@ -213,6 +210,24 @@ TEST_CASE("a new database is migrated to the current schema") {
     }
 }
 
+TEST_CASE("the migrations are one text per table, with each dialect's pieces filled in") {
+    for (int i = 0; i < current_schema_version(); ++i) {
+        CAPTURE(i);
+        const auto index = static_cast<std::size_t>(i);
+        for (const Dialect d : {Dialect::sqlite, Dialect::postgres}) {
+            const std::string sql = migration_sql(d, index);
+            CHECK(sql.find('{') == std::string::npos);
+            CHECK(sql.find('}') == std::string::npos);
+        }
+        // PostgreSQL's INTEGER is 32-bit: every integer column is BIGINT there.
+        CHECK(migration_sql(Dialect::postgres, index).find("INTEGER") == std::string::npos);
+        CHECK(migration_sql(Dialect::sqlite, index).find("BIGINT") == std::string::npos);
+    }
+    CHECK(migration_sql(Dialect::sqlite, 0).find(") WITHOUT ROWID;") != std::string::npos);
+    CHECK(migration_sql(Dialect::postgres, 0).find("CREATE TRIGGER audit_id BEFORE INSERT") !=
+          std::string::npos);
+}
+
 TEST_CASE("foreign keys are enforced") {
     Database db = Database::open_memory();
     CHECK(kind_of([&] {
@@ -234,7 +249,34 @@ TEST_CASE("the audit table refuses UPDATE and DELETE") {
              "VALUES (1, 'a', 'set', 'setting', 'k', '{}', 'p', 'h')");
     CHECK_THROWS_AS(exec(db, "UPDATE audit SET actor = 'b'"), Error);
     CHECK_THROWS_AS(exec(db, "DELETE FROM audit"), Error);
-    CHECK(count(db, "SELECT count(*) FROM audit WHERE actor = 'a'") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM audit WHERE actor = 'a'") == 1);
+}
+
+TEST_CASE("a scoped cache size holds for its scope, and only_if_smaller never grows it") {
+    Database db = Database::open_memory();
+    exec(db, "PRAGMA cache_size = -2000");
+    {
+        const ScopedCacheSize bulk(db, -65536);
+        CHECK(pragma(db, "cache_size") == -65536);
+    }
+    CHECK(pragma(db, "cache_size") == -2000);
+    {
+        const ScopedCacheSize sort(db, -1024, CacheChange::only_if_smaller);
+        CHECK(pragma(db, "cache_size") == -1024);
+    }
+    CHECK(pragma(db, "cache_size") == -2000);
+    exec(db, "PRAGMA cache_size = -512");
+    {
+        const ScopedCacheSize sort(db, -1024, CacheChange::only_if_smaller);
+        CHECK(pragma(db, "cache_size") == -512);
+    }
+    // A size in pages is compared in bytes: 100 pages of 4 KiB are 400 KiB.
+    exec(db, "PRAGMA cache_size = 100");
+    {
+        const ScopedCacheSize sort(db, -1024, CacheChange::only_if_smaller);
+        CHECK(pragma(db, "cache_size") == 100);
+    }
+    CHECK(pragma(db, "cache_size") == 100);
 }
 
 TEST_CASE("open creates a 0600 WAL database file and migrates it") {

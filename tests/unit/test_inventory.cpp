@@ -4,6 +4,7 @@
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
@@ -11,16 +12,7 @@
 #include <random>
 
 using namespace svcmgr;
-
-namespace {
-
-std::int64_t scalar(Database& db, const char* sql) {
-    Statement st(db, sql);
-    st.step();
-    return st.int64(0);
-}
-
-} // namespace
+using namespace svcmgr::test;
 
 TEST_CASE("random receive/consume/return/adjust sequences keep on_hand == sum(ledger) >= 0") {
     Database db = Database::open_memory();
@@ -186,6 +178,30 @@ TEST_CASE("a reorder point set on the part overrides the computed one") {
     Database db = advice_fixture();
     update_part(db, "P1", {.reorder_point = 9}, {"ana", k_now});
     CHECK(reorder_advice(db, {.window_days = 5}, k_now, TimeZone::utc()).rows.empty());
+}
+
+TEST_CASE("list below:reorder is the parts that reorder advice orders, computed points too") {
+    Database db = advice_fixture();
+    const auto listed = [&] {
+        std::vector<std::string> skus;
+        for (const Row& r : list_parts(db, {"below:reorder"}, k_now, TimeZone::utc()).rows) {
+            skus.push_back(std::get<std::string>(r[0]));
+        }
+        return skus;
+    };
+    // P1 has no reorder point of its own; over 90 days its computed one is 6 (usage 0.50 a day,
+    // safety stock 3.77), and a reservation of 5 brings its position from 10 to 5.
+    const Stamp now{"ana", k_now};
+    const auto t = add_ticket(db, {.title = "Needs rollers", .customer = "Agus Pratama"}, now);
+    CHECK(need_part(db, t, "P1", 5, now) == NeedOutcome::reserved);
+    const Table advice = reorder_advice(db, {}, k_now, TimeZone::utc());
+    REQUIRE(advice.rows.size() == 1);
+    CHECK(std::get<std::string>(advice.rows[0][0]) == "P1");
+    CHECK(listed() == std::vector<std::string>{"P1"});
+    // A point set below the position: neither orders it.
+    update_part(db, "P1", {.reorder_point = 4}, now);
+    CHECK(reorder_advice(db, {}, k_now, TimeZone::utc()).rows.empty());
+    CHECK(listed().empty());
 }
 
 TEST_CASE("inventory value: holding cost, cover, dead and excess stock, worked by hand") {

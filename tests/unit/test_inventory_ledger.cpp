@@ -6,6 +6,7 @@
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
@@ -14,20 +15,9 @@
 #include <string>
 
 using namespace svcmgr;
+using namespace svcmgr::test;
 
 namespace {
-
-std::int64_t scalar(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.int64(0);
-}
-
-std::string text(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.text(0);
-}
 
 // Every row of every table that a write may touch, as one string.
 std::string snapshot(Database& db) {
@@ -169,7 +159,9 @@ TEST_CASE("receive fills the oldest open order first and on_order counts in the 
     const auto first = order_part(f.db, "00123", {.qty = 5, .supplier = "Elkomp"}, f.stamp);
     const auto second = order_part(f.db, "00123", {.qty = 4}, {"ana", f.stamp.now + 60});
     CHECK(open_orders(f.db).rows.size() == 2);
-    const auto on_order = [&] { return list_parts(f.db, {}).rows.at(0).at(6); };
+    const auto on_order = [&] {
+        return list_parts(f.db, {}, f.stamp.now, TimeZone::utc()).rows.at(0).at(6);
+    };
     CHECK(on_order() == Value{std::int64_t{9}});
     receive_part(f.db, "00123", {.qty = 7}, f.stamp);
     CHECK(scalar(f.db,
@@ -217,10 +209,12 @@ TEST_CASE("a resolved ticket's reservation no longer holds stock back") {
     Fixture f;
     receive_part(f.db, "00123", {.qty = 1}, f.stamp);
     REQUIRE(need_part(f.db, f.t1, "00123", 1, f.stamp) == NeedOutcome::reserved);
-    CHECK(list_parts(f.db, {}).rows.at(0).at(5) == Value{std::int64_t{1}});
+    CHECK(list_parts(f.db, {}, f.stamp.now, TimeZone::utc()).rows.at(0).at(5) ==
+          Value{std::int64_t{1}});
     CHECK_THROWS_AS(consume_part(f.db, "00123", 1, f.t2, f.stamp), Error);
     resolve_ticket(f.db, f.t1, {}, f.stamp);
-    CHECK(list_parts(f.db, {}).rows.at(0).at(5) == Value{std::int64_t{0}});
+    CHECK(list_parts(f.db, {}, f.stamp.now, TimeZone::utc()).rows.at(0).at(5) ==
+          Value{std::int64_t{0}});
     consume_part(f.db, "00123", 1, f.t2, f.stamp);
     CHECK(scalar(f.db, "SELECT on_hand FROM part") == 0);
 }

@@ -4,6 +4,7 @@
 #include <svcmgr/error.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
@@ -13,6 +14,7 @@
 #include <string>
 
 using namespace svcmgr;
+using namespace svcmgr::test;
 
 namespace {
 
@@ -41,12 +43,6 @@ const std::array<std::array<Cell, 6>, 7> k_expected = {{
     /* closed */           {no,          no,               no,            no,       no,     open},
 }};
 // clang-format on
-
-std::int64_t count(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.int64(0);
-}
 
 std::string status_of(Database& db, std::int64_t id) {
     Statement st(db, "SELECT status FROM ticket WHERE id = $1");
@@ -110,8 +106,8 @@ void apply(Database& db, std::int64_t id, Verb verb, const Stamp& s) {
 }
 
 std::string counts(Database& db) {
-    return std::to_string(count(db, "SELECT count(*) FROM ticket_event")) + " " +
-           std::to_string(count(db, "SELECT count(*) FROM audit"));
+    return std::to_string(scalar(db, "SELECT count(*) FROM ticket_event")) + " " +
+           std::to_string(scalar(db, "SELECT count(*) FROM audit"));
 }
 
 } // namespace
@@ -186,18 +182,18 @@ TEST_CASE("every verb from every status through the core: valid moves write, oth
             CAPTURE(to_string(verb));
             Database db = Database::open_memory();
             const auto id = ticket_in(db, from);
-            const auto audit_before = count(db, "SELECT count(*) FROM audit");
+            const auto audit_before = scalar(db, "SELECT count(*) FROM audit");
             const std::string before = counts(db);
             if (const auto to = k_expected[s][v]) {
                 apply(db, id, verb, {"lena", 500});
                 CHECK(status_of(db, id) == to_string(*to));
-                CHECK(count(db, "SELECT updated_at FROM ticket") == 500);
-                CHECK(count(db, "SELECT count(*) FROM audit WHERE seq > " +
-                                    std::to_string(audit_before)) == 1);
-                CHECK(count(db, "SELECT count(*) FROM ticket_event WHERE kind = 'status' AND "
-                                "at = 500 AND old_value = '" +
-                                    std::string(to_string(from)) + "' AND new_value = '" +
-                                    std::string(to_string(*to)) + "'") == 1);
+                CHECK(scalar(db, "SELECT updated_at FROM ticket") == 500);
+                CHECK(scalar(db, "SELECT count(*) FROM audit WHERE seq > " +
+                                     std::to_string(audit_before)) == 1);
+                CHECK(scalar(db, "SELECT count(*) FROM ticket_event WHERE kind = 'status' AND "
+                                 "at = 500 AND old_value = '" +
+                                     std::string(to_string(from)) + "' AND new_value = '" +
+                                     std::string(to_string(*to)) + "'") == 1);
             } else {
                 std::string message;
                 ErrorKind kind = ErrorKind::usage;
@@ -217,7 +213,7 @@ TEST_CASE("every verb from every status through the core: valid moves write, oth
                                      " (allowed: " + allowed + ")");
                 CHECK(status_of(db, id) == to_string(from));
                 CHECK(counts(db) == before);
-                CHECK(count(db, "SELECT updated_at FROM ticket") == 100);
+                CHECK(scalar(db, "SELECT updated_at FROM ticket") == 100);
             }
         }
     }
@@ -228,33 +224,35 @@ TEST_CASE("the timestamps the verbs set and clear") {
     const auto id = add_ticket(db, {.title = "Arve", .customer = "Jüri"}, {"ana", 100});
     resolve_ticket(db, id, {.cause = "double-charge", .preventable = Preventable::yes},
                    {"ana", 200});
-    CHECK(count(db, "SELECT resolved_at FROM ticket") == 200);
-    CHECK(count(db, "SELECT preventable FROM ticket") == 1);
+    CHECK(scalar(db, "SELECT resolved_at FROM ticket") == 200);
+    CHECK(scalar(db, "SELECT preventable FROM ticket") == 1);
     close_ticket(db, id, Satisfaction{2}, {"ana", 300});
-    CHECK(count(db, "SELECT closed_at FROM ticket") == 300);
-    CHECK(count(db, "SELECT satisfaction FROM ticket") == 2);
-    CHECK(count(db, "SELECT resolved_at FROM ticket") == 200);
+    CHECK(scalar(db, "SELECT closed_at FROM ticket") == 300);
+    CHECK(scalar(db, "SELECT satisfaction FROM ticket") == 2);
+    CHECK(scalar(db, "SELECT resolved_at FROM ticket") == 200);
 
     reopen_ticket(db, id, {"ana", 400});
-    CHECK(count(db,
-                "SELECT count(*) FROM ticket WHERE resolved_at IS NULL AND closed_at IS NULL "
-                "AND satisfaction IS NULL AND cause = 'double-charge' AND preventable = 1") == 1);
+    CHECK(scalar(db,
+                 "SELECT count(*) FROM ticket WHERE resolved_at IS NULL AND closed_at IS NULL "
+                 "AND satisfaction IS NULL AND cause = 'double-charge' AND preventable = 1") == 1);
     // The history keeps what reopen cleared: the moves with their times, and the rating.
-    CHECK(count(db, "SELECT count(*) FROM ticket_event WHERE kind = 'status' AND "
-                    "((at = 200 AND new_value = 'resolved') OR (at = 300 AND new_value = 'closed') "
-                    "OR (at = 400 AND new_value = 'open'))") == 3);
-    CHECK(count(db, "SELECT count(*) FROM ticket_event WHERE field = 'satisfaction' AND "
-                    "new_value = '2' AND at = 300") == 1);
-    CHECK(count(db, "SELECT json_extract(change, '$.before.satisfaction') FROM audit WHERE "
-                    "action = 'reopen'") == 2);
+    CHECK(scalar(db,
+                 "SELECT count(*) FROM ticket_event WHERE kind = 'status' AND "
+                 "((at = 200 AND new_value = 'resolved') OR (at = 300 AND new_value = 'closed') "
+                 "OR (at = 400 AND new_value = 'open'))") == 3);
+    CHECK(scalar(db, "SELECT count(*) FROM ticket_event WHERE field = 'satisfaction' AND "
+                     "new_value = '2' AND at = 300") == 1);
+    CHECK(scalar(db, "SELECT json_extract(change, '$.before.satisfaction') FROM audit WHERE "
+                     "action = 'reopen'") == 2);
 
     resolve_ticket(db, id, {.cause = "card-expired", .preventable = Preventable::no}, {"ana", 500});
-    CHECK(count(db, "SELECT count(*) FROM ticket_event WHERE at = 500 AND ((field = 'cause' AND "
-                    "old_value = 'double-charge' AND new_value = 'card-expired') OR (field = "
-                    "'preventable' AND old_value = 'yes' AND new_value = 'no'))") == 2);
+    CHECK(scalar(db, "SELECT count(*) FROM ticket_event WHERE at = 500 AND ((field = 'cause' AND "
+                     "old_value = 'double-charge' AND new_value = 'card-expired') OR (field = "
+                     "'preventable' AND old_value = 'yes' AND new_value = 'no'))") == 2);
     close_ticket(db, id, Satisfaction{}, {"ana", 600});
-    CHECK(count(db, "SELECT count(*) FROM ticket WHERE closed_at = 600 AND satisfaction IS NULL") ==
-          1);
+    CHECK(
+        scalar(db, "SELECT count(*) FROM ticket WHERE closed_at = 600 AND satisfaction IS NULL") ==
+        1);
 }
 
 TEST_CASE("close refuses a rating outside 1-5 before touching the ticket") {
@@ -289,5 +287,5 @@ TEST_CASE("a verb on an unknown ticket is refused naming the id") {
             CHECK(std::string(e.what()) == "no ticket with id 42");
         }
     }
-    CHECK(count(db, "SELECT count(*) FROM audit") == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM audit") == 0);
 }

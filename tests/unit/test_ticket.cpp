@@ -4,6 +4,7 @@
 #include <svcmgr/error.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
@@ -13,20 +14,9 @@
 #include <vector>
 
 using namespace svcmgr;
+using namespace svcmgr::test;
 
 namespace {
-
-std::int64_t count(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.int64(0);
-}
-
-std::string text(Database& db, const std::string& sql) {
-    Statement st(db, sql);
-    REQUIRE(st.step());
-    return st.is_null(0) ? "NULL" : st.text(0);
-}
 
 std::string counts(Database& db) {
     return text(db, "SELECT (SELECT count(*) FROM customer) || ' ' || (SELECT count(*) FROM "
@@ -84,8 +74,9 @@ TEST_CASE("add_ticket stores every field, one created event and one audit row pe
     CHECK(text(db, "SELECT group_concat(action || ' ' || entity || ' ' || entity_id || ' ' || "
                    "actor || ' ' || at, ',') FROM audit") ==
           "create customer 1 lena 1000,create ticket 1 lena 1000");
-    CHECK(count(db, "SELECT json_extract(change, '$.before') IS NULL AND "
-                    "json_extract(change, '$.after.ref') = 'INV-1' FROM audit WHERE seq = 2") == 1);
+    CHECK(scalar(db,
+                 "SELECT json_extract(change, '$.before') IS NULL AND "
+                 "json_extract(change, '$.after.ref') = 'INV-1' FROM audit WHERE seq = 2") == 1);
 }
 
 TEST_CASE("add_ticket defaults: other, other, normal, new; empty text is NULL") {
@@ -94,9 +85,9 @@ TEST_CASE("add_ticket defaults: other, other, normal, new; empty text is NULL") 
                {"l", 1});
     CHECK(text(db, "SELECT category || channel || priority || status FROM ticket") ==
           "otherothernormalnew");
-    CHECK(count(db, "SELECT count(*) FROM ticket WHERE ref IS NULL AND assignee IS NULL AND "
-                    "description IS NULL") == 1);
-    CHECK(count(db, "SELECT count(*) FROM customer WHERE email IS NULL") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM ticket WHERE ref IS NULL AND assignee IS NULL AND "
+                     "description IS NULL") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM customer WHERE email IS NULL") == 1);
 }
 
 TEST_CASE("add_ticket matches customers by email, else by a unique exact name, else creates") {
@@ -105,20 +96,20 @@ TEST_CASE("add_ticket matches customers by email, else by a unique exact name, e
 
     SUBCASE("the email wins over the name") {
         add_ticket(db, {.title = "B", .customer = "J. Tamm", .email = "juri@example.ee"}, {"l", 2});
-        CHECK(count(db, "SELECT count(*) FROM customer") == 1);
-        CHECK(count(db, "SELECT customer_id FROM ticket WHERE id = 2") == 1);
-        CHECK(count(db, "SELECT count(*) FROM audit") == 3); // no second customer row
+        CHECK(scalar(db, "SELECT count(*) FROM customer") == 1);
+        CHECK(scalar(db, "SELECT customer_id FROM ticket WHERE id = 2") == 1);
+        CHECK(scalar(db, "SELECT count(*) FROM audit") == 3); // no second customer row
     }
     SUBCASE("a new email is a new customer even with a known name") {
         add_ticket(db, {.title = "B", .customer = "Jüri Tamm", .email = "juri2@example.ee"},
                    {"l", 2});
-        CHECK(count(db, "SELECT customer_id FROM ticket WHERE id = 2") == 2);
+        CHECK(scalar(db, "SELECT customer_id FROM ticket WHERE id = 2") == 2);
     }
     SUBCASE("a unique exact name is that customer; another spelling is a new one") {
         add_ticket(db, {.title = "B", .customer = "Jüri Tamm"}, {"l", 2});
-        CHECK(count(db, "SELECT customer_id FROM ticket WHERE id = 2") == 1);
+        CHECK(scalar(db, "SELECT customer_id FROM ticket WHERE id = 2") == 1);
         add_ticket(db, {.title = "C", .customer = "JÜRI TAMM"}, {"l", 3});
-        CHECK(count(db, "SELECT customer_id FROM ticket WHERE id = 3") == 2);
+        CHECK(scalar(db, "SELECT customer_id FROM ticket WHERE id = 3") == 2);
     }
     SUBCASE("a shared name without an email is refused, nothing written") {
         add_ticket(db, {.title = "B", .customer = "Jüri Tamm", .email = "juri2@example.ee"},
@@ -178,18 +169,18 @@ TEST_CASE("update_ticket changes fields with history and one audit row") {
                    "new_value, ',') FROM ticket_event WHERE at = 50") ==
           "title:Old>New,priority:normal>urgent,category:other>repair,assignee:>ana,"
           "status:new>open");
-    CHECK(count(db, "SELECT count(*) FROM audit WHERE action = 'update'") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM audit WHERE action = 'update'") == 1);
 
     SUBCASE("the same values again write nothing") {
         const std::string before = counts(db);
         update_ticket(db, id, {.title = "New", .priority = Priority::urgent, .assignee = "ana"},
                       {"m", 60});
         CHECK(counts(db) == before);
-        CHECK(count(db, "SELECT updated_at FROM ticket") == 50);
+        CHECK(scalar(db, "SELECT updated_at FROM ticket") == 50);
     }
     SUBCASE("an empty assignee unassigns") {
         update_ticket(db, id, {.assignee = ""}, {"m", 60});
-        CHECK(count(db, "SELECT assignee IS NULL FROM ticket") == 1);
+        CHECK(scalar(db, "SELECT assignee IS NULL FROM ticket") == 1);
         CHECK(text(db, "SELECT status FROM ticket") == "open");
     }
     SUBCASE("bad values and unknown ids write nothing") {
@@ -230,7 +221,7 @@ TEST_CASE("comment_ticket: notes, replies, inbound messages and minutes") {
     CHECK(text(db, "SELECT group_concat(kind || ':' || coalesce(body, new_value) || ':' || "
                    "coalesce(minutes, '-'), ',') FROM ticket_event WHERE kind <> 'created'") ==
           "note:note:3,inbound:chaser:-,reply:reply:4,status:open:-,reply:reply 2:-");
-    CHECK(count(db, "SELECT count(*) FROM audit WHERE action = 'comment'") == 4);
+    CHECK(scalar(db, "SELECT count(*) FROM audit WHERE action = 'comment'") == 4);
 
     const std::string before = counts(db);
     using E = std::pair<ErrorKind, std::string>;
@@ -250,7 +241,7 @@ TEST_CASE("comment_ticket: notes, replies, inbound messages and minutes") {
           }) == E{ErrorKind::refused, "no ticket with id 7"});
     CHECK(counts(db) == before);
     comment_ticket(db, id, {.body = "x", .minutes = 525'600}, {"a", 60});
-    CHECK(count(db, "SELECT minutes FROM ticket") == 525'607);
+    CHECK(scalar(db, "SELECT minutes FROM ticket") == 525'607);
     CHECK(text(db, "SELECT typeof(minutes) FROM ticket") == "integer");
 }
 
