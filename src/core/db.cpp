@@ -71,6 +71,22 @@ void make_private_directories(const std::string& dir) {
 
 } // namespace
 
+#ifndef SVCMGR_POSTGRES
+#error "SVCMGR_POSTGRES must be 0 or 1 (CMakeLists.txt sets it for this file)"
+#elif !SVCMGR_POSTGRES
+// A build without PostgreSQL support (cmake -DSVCMGR_POSTGRES=OFF) has no driver and no schema
+// for it: a PostgreSQL database is refused before anything else happens.
+std::unique_ptr<Connection> open_postgres(const std::string& /*conninfo*/, const std::string& name,
+                                          const OpenOptions& /*options*/) {
+    throw Error(ErrorKind::no_input,
+                fmt::format("cannot open database {}: this svcmgr was built without PostgreSQL "
+                            "support",
+                            name));
+}
+
+void migrate_postgres(Database& /*db*/) {}
+#endif
+
 DatabaseLocation resolve_database(const std::optional<std::string>& flag,
                                   const std::function<const char*(const char*)>& getenv) {
     if (flag && !flag->empty()) {

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # The audit trail: every change recorded, hash-chained, and tampering behind svcmgr's back caught.
+# Runs on SQLite and on PostgreSQL (SVCMGR_TEST_DB): the tampering goes through lib.sh's sql,
+# which runs the same SQL with sqlite3 or psql, and the expected outputs are the same.
+# SQLite-only: the db backup cases (db backup copies a SQLite file; a server is backed up with
+# pg_dump).
 . "$(dirname "$0")/lib.sh"
 
 seed() {
@@ -12,19 +16,42 @@ seed() {
 }
 
 fresh() {
-    rm -f "$DB" "$DB-wal" "$DB-shm"
+    reset_db
     seed
 }
 
 # Tampering needs the triggers out of the way first, as an attacker would do.
 drop_triggers() {
-    sql "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+    if on_postgres; then
+        sql "DROP TRIGGER audit_no_update ON audit; DROP TRIGGER audit_no_delete ON audit;"
+    else
+        sql "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+    fi
+}
+
+# The hash of audit row $1 (from audit log --format jsonl) with its actor set to $2, as svcmgr
+# would compute it.
+rehash_with_actor() {
+    svcmgr audit log --format jsonl | python3 -c '
+import calendar, hashlib, json, sys, time
+seq, actor = int(sys.argv[1]), sys.argv[2]
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["seq"] != seq:
+        continue
+    at = calendar.timegm(time.strptime(r["at"], "%Y-%m-%dT%H:%M:%SZ"))
+    row = {"seq": seq, "at": at, "actor": actor, "action": r["action"], "entity": r["entity"],
+           "entity_id": r["entity_id"], "change": r["change"]}
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    print(hashlib.sha256((r["prev_hash"] + text).encode()).hexdigest())
+' "$1" "$2"
 }
 
 fresh
 
 begin "every change wrote one audit row"
-expect_eq "$(sql 'SELECT group_concat(action || " " || entity || ":" || entity_id, ", ") FROM audit')" \
+expect_eq "$(sql "SELECT group_concat(action || ' ' || entity || ':' || entity_id, ', ')
+    FROM (SELECT * FROM audit ORDER BY seq) AS a")" \
     "create customer:1, create ticket:1, create customer:2, create ticket:2, comment ticket:1, resolve ticket:1, set setting:hourly_cost"
 
 begin "audit verify passes on an untouched database"
@@ -74,9 +101,9 @@ expect_status 2
 expect_err "svcmgr: error: invalid entity 'ticket': expected KIND:ID such as ticket:42"
 
 begin "the triggers refuse UPDATE and DELETE on the audit table"
-run sqlite3 "$DB" "UPDATE audit SET actor = 'x' WHERE seq = 1"
+run sql "UPDATE audit SET actor = 'x' WHERE seq = 1"
 expect_err_contains "the audit trail is append-only"
-run sqlite3 "$DB" "DELETE FROM audit WHERE seq = 1"
+run sql "DELETE FROM audit WHERE seq = 1"
 expect_err_contains "the audit trail is append-only"
 expect_eq "$(sql 'SELECT count(*) FROM audit')" "7"
 
@@ -90,7 +117,7 @@ expect_err "svcmgr: error: audit verification failed: 1 problem"
 begin "attack: a ticket inserted or deleted behind svcmgr's back is caught"
 fresh
 sql "INSERT INTO ticket (title, customer_id, category, channel, priority, status, created_at, updated_at) VALUES ('forged', 1, 'other', 'other', 'low', 'new', 0, 0)"
-sql "PRAGMA foreign_keys = OFF; DELETE FROM ticket_event WHERE ticket_id = 2; DELETE FROM ticket WHERE id = 2"
+sql "DELETE FROM ticket_event WHERE ticket_id = 2; DELETE FROM ticket WHERE id = 2"
 run svcmgr audit verify
 expect_status 4
 expect_out "ticket 3 has no audit record: it was added outside svcmgr
@@ -108,19 +135,8 @@ customer 2 has no audit record: it was added outside svcmgr"
 begin "attack: an edited audit row with its own hash recomputed breaks the next link"
 fresh
 drop_triggers
-python3 - "$DB" <<'PY'
-import hashlib, json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-seq, at, actor, action, entity, entity_id, change, prev = db.execute(
-    "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash FROM audit WHERE seq = 5").fetchone()
-actor = "somebody-else"
-row = {"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
-       "entity_id": entity_id, "change": change}
-text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-h = hashlib.sha256((prev + text).encode()).hexdigest()
-db.execute("UPDATE audit SET actor = ?, hash = ? WHERE seq = 5", (actor, h))
-db.commit()
-PY
+sql "UPDATE audit SET actor = 'somebody-else', hash = '$(rehash_with_actor 5 somebody-else)'
+    WHERE seq = 5"
 run svcmgr audit verify
 expect_status 4
 expect_out "audit row 6 does not follow row 5: its prev_hash is not that row's hash"
@@ -135,19 +151,16 @@ expect_out "audit row 2 was altered: its hash does not match its contents"
 
 begin "attack: a forged row with a correct-looking hash but the wrong predecessor"
 fresh
-python3 - "$DB" <<'PY'
-import hashlib, json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-prev = db.execute("SELECT hash FROM audit WHERE seq = 5").fetchone()[0]  # not the newest
-change = json.dumps({"after": None, "before": None}, separators=(",", ":"))
+prev=$(sql "SELECT hash FROM audit WHERE seq = 5") # not the newest
+change='{"after":null,"before":null}'
+forged=$(python3 -c '
+import hashlib, json, sys
 row = {"seq": 8, "at": 0, "actor": "mallory", "action": "update", "entity": "ticket",
-       "entity_id": "2", "change": change}
+       "entity_id": "2", "change": sys.argv[2]}
 text = json.dumps(row, sort_keys=True, separators=(",", ":"))
-h = hashlib.sha256((prev + text).encode()).hexdigest()
-db.execute("INSERT INTO audit VALUES (8, 0, 'mallory', 'update', 'ticket', '2', ?, ?, ?)",
-           (change, prev, h))
-db.commit()
-PY
+print(hashlib.sha256((sys.argv[1] + text).encode()).hexdigest())
+' "$prev" "$change")
+sql "INSERT INTO audit VALUES (8, 0, 'mallory', 'update', 'ticket', '2', '$change', '$prev', '$forged')"
 run svcmgr audit verify
 expect_status 4
 expect_err_contains "svcmgr: error: audit verification failed"
@@ -212,34 +225,36 @@ expect_status 4
 expect_out "schema: table ticket_event is missing"
 expect_err "svcmgr: error: database check failed: 1 problem"
 
-begin "db backup writes a checked 0600 copy and refuses to overwrite"
-fresh
-umask 022
-run svcmgr db backup "$T/backup.db"
-expect_status 0
-expect_eq "$(stat -c %a "$T/backup.db")" "600" "backup mode"
-expect_eq "$(svcmgr --db "$T/backup.db" audit head)" "$(svcmgr audit head)"
-run svcmgr --db "$T/backup.db" audit verify -q
-expect_status 0
-run svcmgr db backup "$T/backup.db"
-expect_status 1
-expect_err "svcmgr: error: cannot create backup $T/backup.db: File exists"
+if ! on_postgres; then
+    begin "db backup writes a checked 0600 copy and refuses to overwrite"
+    fresh
+    umask 022
+    run svcmgr db backup "$T/backup.db"
+    expect_status 0
+    expect_eq "$(stat -c %a "$T/backup.db")" "600" "backup mode"
+    expect_eq "$(svcmgr --db "$T/backup.db" audit head)" "$(svcmgr audit head)"
+    run svcmgr --db "$T/backup.db" audit verify -q
+    expect_status 0
+    run svcmgr db backup "$T/backup.db"
+    expect_status 1
+    expect_err "svcmgr: error: cannot create backup $T/backup.db: File exists"
 
-begin "db backup is consistent while other processes write"
-fresh
-for w in 1 2; do
-    (for i in $(seq 1 15); do svcmgr ticket add "parallel $w.$i" --customer "Budi Santoso" >/dev/null; done) &
-done
-sleep 0.05
-run svcmgr db backup "$T/live.db"
-wait
-expect_status 0
-run svcmgr --db "$T/live.db" audit verify -q
-expect_status 0
-run svcmgr --db "$T/live.db" db check -q
-expect_status 0
-run svcmgr audit verify -q
-expect_status 0
+    begin "db backup is consistent while other processes write"
+    fresh
+    for w in 1 2; do
+        (for i in $(seq 1 15); do svcmgr ticket add "parallel $w.$i" --customer "Budi Santoso" >/dev/null; done) &
+    done
+    sleep 0.05
+    run svcmgr db backup "$T/live.db"
+    wait
+    expect_status 0
+    run svcmgr --db "$T/live.db" audit verify -q
+    expect_status 0
+    run svcmgr --db "$T/live.db" db check -q
+    expect_status 0
+    run svcmgr audit verify -q
+    expect_status 0
+fi
 
 begin "audit verify shows no progress for a short trail, even on a terminal"
 fresh
@@ -248,9 +263,21 @@ expect_eq "$(tr -d '\r' <"$T/tty")" "ok: 7 audit rows, 5 records match" "termina
 
 # Progress starts beyond 65,536 rows: bench/audit_gen.py writes a valid chain of 5 customers and
 # 65,532 tickets without going through svcmgr for each.
+# On PostgreSQL its rows are then copied, table by table, into the suite's database.
 long="$T/long.db"
 svcmgr --db "$long" config list >/dev/null
 python3 "${SVCMGR_SOURCE_DIR:?}/bench/audit_gen.py" "$long" 65532
+if on_postgres; then
+    reset_db
+    svcmgr config list >/dev/null
+    for table in customer ticket ticket_event audit; do
+        columns=$(sqlite3 "$long" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")
+        sqlite3 -csv "$long" "SELECT $columns FROM $table" |
+            psql "$DB" -qX -v ON_ERROR_STOP=1 -c "\\copy $table ($columns) FROM STDIN CSV" ||
+            echo "cannot copy table $table to $DB" >&2
+    done
+    long=$DB
+fi
 
 begin "audit verify shows progress on stderr for a long trail when stderr is a terminal"
 script -qec "$SVCMGR --db '$long' audit verify" /dev/null >"$T/tty" 2>&1
