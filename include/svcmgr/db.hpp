@@ -32,6 +32,9 @@ std::string redact_database(std::string_view where);
 
 struct OpenOptions {
     std::chrono::milliseconds busy_timeout{5000};
+    // How long to wait for a database server to answer (PostgreSQL; a connection string's own
+    // connect_timeout wins).
+    std::chrono::seconds connect_timeout{10};
 };
 
 // One connection to an svcmgr database, migrated to the current schema on open. A new file is

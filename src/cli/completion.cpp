@@ -216,11 +216,16 @@ std::optional<Database> existing_database(const Context& ctx) {
         const auto where = resolve_database(
             ctx.flags.db.empty() ? std::nullopt : std::optional<std::string>(ctx.flags.db),
             [](const char* name) { return std::getenv(name); });
-        struct stat st {};
-        if (::stat(where.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-            return std::nullopt;
+        // A SQLite file must exist already (a TAB press creates none); a server must answer
+        // within a second, or there is nothing to offer.
+        if (classify_database(where.path) == Backend::sqlite) {
+            struct stat st {};
+            if (::stat(where.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+                return std::nullopt;
+            }
         }
-        return Database::open(where, {.busy_timeout = std::chrono::milliseconds(500)});
+        return Database::open(where, {.busy_timeout = std::chrono::milliseconds(500),
+                                      .connect_timeout = std::chrono::seconds(1)});
     } catch (const Error&) {
         return std::nullopt;
     }

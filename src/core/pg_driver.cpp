@@ -396,7 +396,9 @@ std::unique_ptr<Connection> open_postgres(const std::string& conninfo, const std
     // The connection string's own settings win over connect_timeout; client_encoding is ours.
     const char* keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
                           nullptr};
-    const char* values[] = {"10", "svcmgr", conninfo.c_str(), "UTF8", nullptr};
+    const std::string timeout =
+        std::to_string(std::max<std::int64_t>(options.connect_timeout.count(), 1));
+    const char* values[] = {timeout.c_str(), "svcmgr", conninfo.c_str(), "UTF8", nullptr};
     PGconn* conn = pq.PQconnectdbParams(keys, values, 1);
     if (conn == nullptr) {
         throw Error(ErrorKind::io,
@@ -438,9 +440,10 @@ std::unique_ptr<Connection> open_postgres(const std::string& conninfo, const std
                                 encoding ? encoding : "an unknown encoding"),
                     "create it with createdb -E UTF8 -T template0");
     }
-    const auto timeout = std::max<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 1);
+    const auto lock_timeout =
+        std::max<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 1);
     connection->exec(
-        fmt::format("SET lock_timeout = {}; SET client_min_messages = warning", timeout));
+        fmt::format("SET lock_timeout = {}; SET client_min_messages = warning", lock_timeout));
     return connection;
 }
 
