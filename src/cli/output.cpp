@@ -248,8 +248,9 @@ std::optional<Format> parse_format(std::string_view name) {
     return std::nullopt;
 }
 
-// The machine formats gather rows in `line` and write it when it passes k_flush bytes (and at
-// finish(), or on destruction when a command fails half-way, as stdio would have).
+// With RenderOptions::batch the machine formats gather rows in `line` and write it when it passes
+// k_flush bytes (and at finish(), or on destruction when a command fails half-way, as stdio
+// would have); without it each row is written when it is complete.
 constexpr std::size_t k_flush = std::size_t{1} << 16;
 
 struct RowWriter::Impl {
@@ -273,7 +274,9 @@ struct RowWriter::Impl {
         for (const char c : {'\t', '\n', '\r', '\\'}) {
             tsv_special[static_cast<unsigned char>(c)] = true;
         }
-        line.reserve(k_flush + 4096);
+        if (options.batch) {
+            line.reserve(k_flush + 4096);
+        }
     }
     ~Impl() {
         if (options.format != Format::table) {
@@ -288,7 +291,7 @@ struct RowWriter::Impl {
         line.clear();
     }
     void row_done() {
-        if (line.size() >= k_flush) {
+        if (!options.batch || line.size() >= k_flush) {
             flush();
         }
     }
