@@ -284,27 +284,30 @@ std::int64_t export_tickets_merged(Database& db, const std::vector<std::size_t>&
         }
     }
     const std::int64_t hourly = need_cost ? setting_money(db, "hourly_cost") : 0;
+    Statement tickets(db,
+                      fmt::format("SELECT {} FROM ticket t ORDER BY t.id", fmt::join(exprs, ", ")));
+    // The first step opens the read transaction that the cache's pass, the lookups and the
+    // ledger query then share with it: one snapshot, as the joined SELECT had.
+    bool more = tickets.step();
     std::optional<CustomerCache> customers;
-    if (need_customer) {
+    if (need_customer && more) {
         const std::int64_t last_customer = max_id(db, "customer");
         customers.emplace(db, last_customer);
         if (max_id(db, "ticket") >= last_customer) {
             customers->fill(db);
         }
     }
-    Statement tickets(db,
-                      fmt::format("SELECT {} FROM ticket t ORDER BY t.id", fmt::join(exprs, ", ")));
     // The same sum as the cost column's subquery (ticket_columns.hpp), for every ticket at once.
     Statement parts(db, "SELECT ticket_id, -sum(qty * unit_cost) FROM stock_move "
                         "WHERE ticket_id IS NOT NULL AND kind IN ('consume', 'return') "
                         "GROUP BY ticket_id ORDER BY ticket_id");
-    bool have_part = need_cost && parts.step();
+    bool have_part = need_cost && more && parts.step();
 
     Row row(chosen.size());
     Value name;
     Value email;
     std::int64_t count = 0;
-    while (tickets.step()) {
+    for (; more; more = tickets.step()) {
         const std::int64_t customer_id = tickets.int64(1);
         if (need_customer) {
             customers->prefetch(customer_id);
