@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Import and export speed and memory against the sqlite3 shell (issue 6):
 #   export   `svcmgr ticket export` (csv)            vs `sqlite3 -csv DB 'SELECT * FROM ticket'`
+#            (wall and CPU ratios; with BENCH_PG=URI also the export from PostgreSQL, after the
+#            generated customers and tickets are copied there with psql \copy if it lacks them)
 #   import   `svcmgr ticket import` into an empty db vs `.import --csv` into the same schema
 #   import+  the same into a database that already holds N tickets
 # rows/s for each, the ratio svcmgr/sqlite3, and svcmgr's peak RSS (/usr/bin/time -v).
@@ -34,11 +36,35 @@ report() { printf '%-8s svcmgr %6ss %10s rows/s   sqlite3 %6ss %10s rows/s   rat
     "$1" "$2" "$(rate "$2")" "$3" "$(rate "$3")" "$(ratio "$2" "$3")" "$(($4 / 1024))"; }
 
 # Export.
+cpu() { # user + system seconds
+    /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f", $1 + $2}'
+}
 sync
 t_sv=$(OUT=tickets.csv timed "$SVCMGR" --db "gen-$N.db" ticket export)
 t_sq=$(OUT=shell.csv timed sqlite3 -csv "gen-$N.db" "SELECT * FROM ticket")
 rss=$(peak_rss "$SVCMGR" --db "gen-$N.db" ticket export)
 report export "$t_sv" "$t_sq" "$rss"
+c_sv=$(cpu "$SVCMGR" --db "gen-$N.db" ticket export)
+c_sq=$(cpu sqlite3 -csv "gen-$N.db" "SELECT * FROM ticket")
+printf '%-8s CPU svcmgr %6ss   sqlite3 %6ss   ratio %sx\n' export "$c_sv" "$c_sq" "$(ratio "$c_sv" "$c_sq")"
+if [ -n "${BENCH_PG:-}" ]; then
+    pg() { psql "$BENCH_PG" -qAtX -v ON_ERROR_STOP=1 "$@"; }
+    "$SVCMGR" --db "$BENCH_PG" config list >/dev/null
+    if [ "$(pg -c 'SELECT count(*) FROM ticket')" != "$N" ]; then
+        pg -c 'TRUNCATE ticket_event, ticket_part, stock_move, ticket, customer CASCADE'
+        sqlite3 -csv "gen-$N.db" "SELECT * FROM customer ORDER BY id" |
+            pg -c '\copy customer FROM STDIN WITH (FORMAT csv)'
+        sqlite3 -csv "gen-$N.db" "SELECT * FROM ticket ORDER BY id" |
+            pg -c '\copy ticket FROM STDIN WITH (FORMAT csv)'
+        pg -c 'VACUUM ANALYZE customer' -c 'VACUUM ANALYZE ticket'
+    fi
+    t_pg=$(OUT=tickets-pg.csv timed "$SVCMGR" --db "$BENCH_PG" ticket export)
+    cmp -s tickets-pg.csv tickets.csv || echo "export: PostgreSQL's export differs from SQLite's" >&2
+    rss=$(peak_rss "$SVCMGR" --db "$BENCH_PG" ticket export)
+    c_pg=$(cpu "$SVCMGR" --db "$BENCH_PG" ticket export)
+    printf '%-8s svcmgr on PostgreSQL %6ss %10s rows/s   CPU %ss   ratio to sqlite3 -csv %sx   peak RSS %s MB\n' \
+        export-pg "$t_pg" "$(rate "$t_pg")" "$c_pg" "$(ratio "$t_pg" "$t_sq")" "$((rss / 1024))"
+fi
 
 # The shell's rows get distinct refs: its .import would store '' in the unique ref column.
 /usr/bin/python3 - <<'PY'

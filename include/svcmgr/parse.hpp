@@ -21,6 +21,8 @@ std::optional<std::int64_t> parse_money(std::string_view s, bool allow_negative 
 
 // 1250 -> "12.50", -5 -> "-0.05".
 std::string format_money(std::int64_t minor_units);
+// The same text appended to `out`.
+void append_money(std::string& out, std::int64_t minor_units);
 
 // A duration: a positive integer and a unit, "500ms", "30s", "90m", "4h", "2d", "2w".
 // "0s" is allowed. Returns milliseconds.

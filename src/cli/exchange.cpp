@@ -63,6 +63,7 @@ RenderOptions export_render_options(const Context& ctx, bool bom, const std::str
     options.bom = bom;
     options.delimiter = delimiter_given ? delimiter_option(delimiter) : ',';
     options.colour = Colour::no;
+    options.batch = true;
     return options;
 }
 

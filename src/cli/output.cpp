@@ -137,7 +137,7 @@ std::string_view machine_text(ColumnType type, const Value& value, std::string& 
     scratch.clear();
     switch (type) {
     case ColumnType::money:
-        scratch = format_money(n);
+        append_money(scratch, n);
         break;
     case ColumnType::time:
         append_iso_utc(scratch, n);
@@ -248,6 +248,11 @@ std::optional<Format> parse_format(std::string_view name) {
     return std::nullopt;
 }
 
+// With RenderOptions::batch the machine formats gather rows in `line` and write it when it passes
+// k_flush bytes (and at finish(), or on destruction when a command fails half-way, as stdio
+// would have); without it each row is written when it is complete.
+constexpr std::size_t k_flush = std::size_t{1} << 16;
+
 struct RowWriter::Impl {
     std::FILE* out;
     std::vector<Column> columns;
@@ -258,9 +263,66 @@ struct RowWriter::Impl {
     std::string scratch;
     std::vector<std::vector<TableCell>> table_rows; // table only: kept until finish()
     std::vector<std::size_t> widths;                // table only
+    std::array<bool, 256> csv_special{};            // bytes that make a csv cell quoted
+    std::array<bool, 256> tsv_special{};            // bytes that tsv escapes
 
     Impl(std::FILE* out_, std::vector<Column> columns_, RenderOptions options_)
-        : out(out_), columns(std::move(columns_)), options(options_) {}
+        : out(out_), columns(std::move(columns_)), options(options_) {
+        for (const char c : {'"', '\r', '\n', options.delimiter}) {
+            csv_special[static_cast<unsigned char>(c)] = true;
+        }
+        for (const char c : {'\t', '\n', '\r', '\\'}) {
+            tsv_special[static_cast<unsigned char>(c)] = true;
+        }
+        if (options.batch) {
+            line.reserve(k_flush + 4096);
+        }
+    }
+    ~Impl() {
+        if (options.format != Format::table) {
+            flush();
+        }
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    void flush() {
+        write_string(out, line);
+        line.clear();
+    }
+    void row_done() {
+        if (!options.batch || line.size() >= k_flush) {
+            flush();
+        }
+    }
+
+    // A number cell of a non-text column, appended as machine_text would give it: never quoted,
+    // guarded or escaped in csv and tsv, whatever the delimiter.
+    void append_number(ColumnType type, std::int64_t n) {
+        switch (type) {
+        case ColumnType::money:
+            append_money(line, n);
+            return;
+        case ColumnType::time:
+            append_iso_utc(line, n);
+            return;
+        case ColumnType::boolean:
+            line += n != 0 ? "yes" : "no";
+            return;
+        case ColumnType::percent:
+            append_percent(line, n);
+            return;
+        case ColumnType::hundredths:
+            append_hundredths(line, n);
+            return;
+        case ColumnType::text:
+        case ColumnType::code:
+        case ColumnType::integer:
+        case ColumnType::duration:
+            append_decimal(line, n);
+            return;
+        }
+    }
 
     static const Value& cell(const Row& row, std::size_t i) {
         static const Value null;
@@ -274,7 +336,6 @@ struct RowWriter::Impl {
             return;
         }
         started = true;
-        line.clear();
         if (options.format == Format::csv) {
             if (options.bom) {
                 line += k_bom;
@@ -289,15 +350,14 @@ struct RowWriter::Impl {
         } else if (options.format == Format::json) {
             line += "[\n";
         }
-        write_string(out, line);
     }
 
     void append_csv_field(std::string_view text, ColumnType type) {
         bool guard = type == ColumnType::text && starts_with_csv_guard(text);
-        // One pass: find_first_of would call memchr once per character of the cell.
+        // One pass over a table: find_first_of would call memchr once per character of the cell.
         bool quote = false;
         for (const char c : text) {
-            if (c == '"' || c == '\r' || c == '\n' || c == options.delimiter) {
+            if (csv_special[static_cast<unsigned char>(c)]) {
                 quote = true;
                 break;
             }
@@ -325,31 +385,44 @@ struct RowWriter::Impl {
     }
 
     void write_csv(const Row& row) {
-        line.clear();
         for (std::size_t i = 0; i < columns.size(); ++i) {
             if (i > 0) {
                 line += options.delimiter;
             }
             const Value& value = cell(row, i);
-            if (!std::holds_alternative<std::monostate>(value)) {
-                append_csv_field(machine_text(columns[i].type, value, scratch), columns[i].type);
+            const ColumnType type = columns[i].type;
+            if (const auto* n = std::get_if<std::int64_t>(&value); n && type != ColumnType::text) {
+                append_number(type, *n);
+            } else if (!std::holds_alternative<std::monostate>(value)) {
+                append_csv_field(machine_text(type, value, scratch), type);
             }
         }
         line += "\r\n";
-        write_string(out, line);
+        row_done();
     }
 
     void write_tsv(const Row& row) {
-        line.clear();
         for (std::size_t i = 0; i < columns.size(); ++i) {
             if (i > 0) {
                 line += '\t';
             }
             const Value& value = cell(row, i);
+            const ColumnType type = columns[i].type;
+            if (const auto* n = std::get_if<std::int64_t>(&value); n && type != ColumnType::text) {
+                append_number(type, *n);
+                continue;
+            }
             if (std::holds_alternative<std::monostate>(value)) {
                 continue;
             }
-            for (char c : machine_text(columns[i].type, value, scratch)) {
+            std::string_view text = machine_text(type, value, scratch);
+            // The runs without a byte to escape are appended whole.
+            std::size_t run = 0;
+            while (run < text.size() && !tsv_special[static_cast<unsigned char>(text[run])]) {
+                ++run;
+            }
+            line.append(text.substr(0, run));
+            for (char c : text.substr(run)) {
                 switch (c) {
                 case '\t':
                     line += "\\t";
@@ -369,7 +442,7 @@ struct RowWriter::Impl {
             }
         }
         line += '\n';
-        write_string(out, line);
+        row_done();
     }
 
     void append_json_value(ColumnType type, const Value& value) {
@@ -403,7 +476,6 @@ struct RowWriter::Impl {
     }
 
     void write_json_object(const Row& row, std::string_view before) {
-        line.clear();
         line += before;
         line += '{';
         for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -418,7 +490,7 @@ struct RowWriter::Impl {
         if (options.format == Format::jsonl) {
             line += '\n';
         }
-        write_string(out, line);
+        row_done();
     }
 
     void add_table_row(const Row& row) {
@@ -526,11 +598,14 @@ void RowWriter::finish() {
         impl.start();
         break;
     case Format::json:
-        write_string(impl.out, impl.started ? "\n]\n" : "[]\n");
+        impl.line += impl.started ? "\n]\n" : "[]\n";
         break;
     case Format::tsv:
     case Format::jsonl:
         break;
+    }
+    if (impl.options.format != Format::table) {
+        impl.flush();
     }
     impl.finished = true;
 }

@@ -24,6 +24,7 @@ struct RenderOptions {
     bool bom = false;             // csv only: a UTF-8 byte order mark first
     char delimiter = ',';         // csv only: ',' or ';'
     const TimeZone* tz = nullptr; // table only: times shown local ("2026-11-22 14:05"); UTC if null
+    bool batch = false; // machine formats: rows written in blocks of 64 KiB, not one by one
 };
 
 // Writes rows of one table to a stream as they come, in constant memory for every format but

@@ -296,12 +296,24 @@ std::optional<std::int64_t> parse_money(std::string_view s, bool allow_negative)
 }
 
 std::string format_money(std::int64_t minor_units) {
+    std::string out;
+    append_money(out, minor_units);
+    return out;
+}
+
+void append_money(std::string& out, std::int64_t minor_units) {
     // Through unsigned so that the most negative value has a magnitude.
     auto magnitude = static_cast<std::uint64_t>(minor_units);
     if (minor_units < 0) {
         magnitude = 0 - magnitude;
+        out += '-';
     }
-    return fmt::format("{}{}.{:02}", minor_units < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+    char text[24];
+    const auto end = std::to_chars(text, text + sizeof text, magnitude / 100).ptr;
+    out.append(text, end);
+    out += '.';
+    out += static_cast<char>('0' + magnitude % 100 / 10);
+    out += static_cast<char>('0' + magnitude % 10);
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
@@ -462,28 +474,40 @@ std::string format_iso_utc(std::int64_t unix_seconds) {
 }
 
 void append_iso_utc(std::string& out, std::int64_t unix_seconds) {
-    const date::sys_seconds time{Seconds{unix_seconds}};
-    const auto day = date::floor<date::days>(time);
-    const date::year_month_day ymd{day};
-    const int year = static_cast<int>(ymd.year());
+    // Days to the civil date as in date::civil_from_days (H. Hinnant), without the calendar types:
+    // this runs for every time cell of an export.
+    constexpr std::int64_t k_day = 86400;
+    std::int64_t days = unix_seconds / k_day;
+    std::int64_t seconds = unix_seconds % k_day;
+    if (seconds < 0) {
+        seconds += k_day;
+        --days;
+    }
+    const std::int64_t z = days + 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const std::int64_t doe = z - era * 146097;
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 0 || year > 9999) {
         out += format_iso_utc(unix_seconds);
         return;
     }
-    const auto total = (time - day).count();
     char text[] = "0000-00-00T00:00:00Z";
-    const auto put = [&](std::size_t at, std::size_t digits, long long value) {
-        for (std::size_t i = 0; i < digits; ++i) {
-            text[at + digits - 1 - i] = static_cast<char>('0' + value % 10);
-            value /= 10;
-        }
+    const auto put2 = [&](std::size_t at, std::int64_t value) {
+        text[at] = static_cast<char>('0' + value / 10);
+        text[at + 1] = static_cast<char>('0' + value % 10);
     };
-    put(0, 4, year);
-    put(5, 2, static_cast<unsigned>(ymd.month()));
-    put(8, 2, static_cast<unsigned>(ymd.day()));
-    put(11, 2, total / 3600);
-    put(14, 2, total / 60 % 60);
-    put(17, 2, total % 60);
+    put2(0, year / 100);
+    put2(2, year % 100);
+    put2(5, month);
+    put2(8, day);
+    put2(11, seconds / 3600);
+    put2(14, seconds / 60 % 60);
+    put2(17, seconds % 60);
     out.append(text, sizeof text - 1);
 }
 

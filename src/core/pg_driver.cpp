@@ -45,6 +45,10 @@ struct Libpq {
     SVCMGR_PQ(PQgetisnull);
     SVCMGR_PQ(PQcmdTuples);
     SVCMGR_PQ(PQcmdStatus);
+    SVCMGR_PQ(PQsendQueryParams);
+    SVCMGR_PQ(PQsendQueryPrepared);
+    SVCMGR_PQ(PQsetSingleRowMode);
+    SVCMGR_PQ(PQgetResult);
 #undef SVCMGR_PQ
 };
 
@@ -88,6 +92,10 @@ const Libpq& libpq() {
         SVCMGR_LOAD(PQgetisnull);
         SVCMGR_LOAD(PQcmdTuples);
         SVCMGR_LOAD(PQcmdStatus);
+        SVCMGR_LOAD(PQsendQueryParams);
+        SVCMGR_LOAD(PQsendQueryPrepared);
+        SVCMGR_LOAD(PQsetSingleRowMode);
+        SVCMGR_LOAD(PQgetResult);
 #undef SVCMGR_LOAD
         if (!complete) {
             throw Error(ErrorKind::config, "the PostgreSQL client library libpq.so.5 is too old",
@@ -173,9 +181,17 @@ std::vector<bool> placeholders(std::string_view sql) {
 
 class PgConnection;
 
+// A statement's rows are read as they arrive (libpq's single-row mode), so a big SELECT runs in
+// constant memory. The protocol carries one result at a time: when another statement needs the
+// connection while rows are still coming, the rest of them are first read into the streaming
+// statement's own compact buffer (PgConnection::settle), so nested statements stay correct and
+// only then cost memory.
 class PgStatement final : public DriverStatement {
 public:
     PgStatement(PgConnection& connection, std::string_view sql);
+    ~PgStatement() override;
+    PgStatement(const PgStatement&) = delete;
+    PgStatement& operator=(const PgStatement&) = delete;
 
     void bind_null(int n) override {
         if (in_range(n)) {
@@ -195,15 +211,24 @@ public:
         }
     }
     bool step() override {
-        if (!m_result) {
-            execute();
-            m_row = -1;
+        if (!m_started) {
+            start();
         }
-        return ++m_row < libpq().PQntuples(m_result.get());
+        if (m_peeked) {
+            m_peeked = false;
+            return m_has_row;
+        }
+        m_has_row = advance();
+        return m_has_row;
     }
     int run() override {
-        if (!m_result) {
+        if (!m_started) {
             execute();
+        } else {
+            discard_rest();
+        }
+        if (!m_result) {
+            return 0;
         }
         const char* changed = libpq().PQcmdTuples(m_result.get());
         int n = 0;
@@ -211,17 +236,21 @@ public:
         return n;
     }
     void reset() override {
+        discard_rest();
         m_result.reset();
+        clear_buffer();
+        m_started = false;
+        m_peeked = false;
+        m_has_row = false;
         for (auto& v : m_values) {
             v.reset();
         }
     }
     ColumnKind kind(int col) const override {
-        const auto& pq = libpq();
-        if (pq.PQgetisnull(m_result.get(), m_row, col) != 0) {
+        if (is_null(col)) {
             return ColumnKind::null;
         }
-        switch (pq.PQftype(m_result.get(), col)) {
+        switch (m_types_out[static_cast<std::size_t>(col)]) {
         case k_bool:
         case k_int2:
         case k_int4:
@@ -246,37 +275,107 @@ public:
         return n;
     }
     std::string_view text(int col) const override {
-        if (libpq().PQftype(m_result.get(), col) == k_bool) {
+        if (m_types_out[static_cast<std::size_t>(col)] == k_bool) {
             return raw(col) == "t" ? "1" : "0";
         }
         return raw(col);
     }
     int column_count() const override {
-        if (!m_result) {
+        if (!m_started) {
             // Before the first step: a statement that returns columns has to run to know them.
-            const_cast<PgStatement*>(this)->execute();
-            const_cast<PgStatement*>(this)->m_row = -1;
+            auto* self = const_cast<PgStatement*>(this);
+            self->start();
+            self->m_has_row = self->advance();
+            self->m_peeked = true;
         }
-        return libpq().PQnfields(m_result.get());
+        return static_cast<int>(m_types_out.size());
     }
-    std::string column_name(int col) const override { return libpq().PQfname(m_result.get(), col); }
+    std::string column_name(int col) const override {
+        return m_names[static_cast<std::size_t>(col)];
+    }
+
+    // Reads the rows still to come into the buffer (the connection is needed for another
+    // statement). The current row stays readable.
+    void buffer_rest();
 
 private:
+    // A cell of a buffered row: its bytes in m_buffer_text, or NULL.
+    struct Cell {
+        std::size_t offset = 0;
+        std::size_t size = 0;
+        bool null = false;
+    };
+
     PgConnection& m_connection;
     std::string m_sql;
     std::vector<Oid> m_types; // of $1..$N: unknown (0) lets the server infer it from the text
     std::vector<std::optional<std::string>> m_values;
+    // The current row: row m_row of m_result, or (m_buffer_row >= 0) a row of the buffer.
     Result m_result;
     int m_row = -1;
+    std::vector<Oid> m_types_out; // of the result's columns
+    std::vector<std::string> m_names;
+    bool m_started = false;   // executed since the last reset
+    bool m_streaming = false; // rows still to come from the connection
+    bool m_peeked = false;    // column_count() read the first row ahead of step()
+    bool m_has_row = false;
+    std::string m_buffer_text;
+    std::vector<Cell> m_buffer_cells;
+    std::size_t m_buffer_rows = 0;
+    std::ptrdiff_t m_buffer_row = -1;
 
     bool in_range(int n) const { return n > 0 && static_cast<std::size_t>(n) <= m_values.size(); }
     static std::size_t index(int n) { return static_cast<std::size_t>(n - 1); }
+    const Cell* buffered(int col) const {
+        if (m_buffer_row < 0) {
+            return nullptr;
+        }
+        return &m_buffer_cells[static_cast<std::size_t>(m_buffer_row) * m_types_out.size() +
+                               static_cast<std::size_t>(col)];
+    }
+    bool is_null(int col) const {
+        if (const Cell* cell = buffered(col)) {
+            return cell->null;
+        }
+        return libpq().PQgetisnull(m_result.get(), m_row, col) != 0;
+    }
     std::string_view raw(int col) const {
+        if (const Cell* cell = buffered(col)) {
+            return {m_buffer_text.data() + cell->offset, cell->size};
+        }
         const auto& pq = libpq();
         return {pq.PQgetvalue(m_result.get(), m_row, col),
                 static_cast<std::size_t>(pq.PQgetlength(m_result.get(), m_row, col))};
     }
+    void describe(const PGresult* result) {
+        const auto& pq = libpq();
+        const int n = pq.PQnfields(result);
+        m_types_out.resize(static_cast<std::size_t>(n));
+        m_names.resize(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            m_types_out[static_cast<std::size_t>(i)] = pq.PQftype(result, i);
+            m_names[static_cast<std::size_t>(i)] = pq.PQfname(result, i);
+        }
+    }
+    void clear_buffer() {
+        m_buffer_text.clear();
+        m_buffer_text.shrink_to_fit();
+        m_buffer_cells.clear();
+        m_buffer_cells.shrink_to_fit();
+        m_buffer_rows = 0;
+        m_buffer_row = -1;
+    }
+    // Runs the statement to completion at once (run()).
     void execute();
+    // Sends the statement; its rows are then read one by one.
+    void start();
+    // The next row: from the buffer, else from the connection. False at the end.
+    bool advance();
+    // Reads and drops the rows still to come.
+    void discard_rest() noexcept;
+    // Takes the next result of the streaming statement; false at its end (after which the
+    // connection is free). Throws the statement's error.
+    bool take(Result& into);
 };
 
 class PgConnection final : public Connection {
@@ -291,6 +390,7 @@ public:
         return std::make_unique<PgStatement>(*this, sql);
     }
     void exec(std::string_view sql) override {
+        settle();
         check(libpq().PQexec(m_conn, std::string(sql).c_str()));
     }
     void begin_write() override {
@@ -298,6 +398,7 @@ public:
                          k_writer_lock));
     }
     void commit() override {
+        settle();
         const Result r = check(libpq().PQexec(m_conn, "COMMIT"));
         // A transaction that failed earlier answers COMMIT with ROLLBACK: nothing was written.
         if (std::string_view(libpq().PQcmdStatus(r.get())) == "ROLLBACK") {
@@ -306,10 +407,15 @@ public:
         }
     }
     void rollback() noexcept override {
+        try {
+            settle();
+        } catch (...) { // NOLINT(bugprone-empty-catch): the rollback goes ahead regardless
+        }
         PGresult* r = libpq().PQexec(m_conn, "ROLLBACK");
         libpq().PQclear(r);
     }
     std::int64_t last_insert_id() override {
+        settle();
         const Result r = check(libpq().PQexec(m_conn, "SELECT current_setting('svcmgr.last_id')"));
         std::int64_t id = 0;
         if (libpq().PQntuples(r.get()) == 1) {
@@ -322,6 +428,7 @@ public:
     // Runs `sql` with `values` as its text parameters; prepares it once it is used again.
     Result run(const std::string& sql, const std::vector<Oid>& types,
                const std::vector<std::optional<std::string>>& values) {
+        settle();
         const auto& pq = libpq();
         std::vector<const char*> params(values.size());
         for (std::size_t i = 0; i < values.size(); ++i) {
@@ -342,11 +449,65 @@ public:
             pq.PQexecPrepared(m_conn, cached.name.c_str(), n, params.data(), nullptr, nullptr, 0));
     }
 
+    // Sends `sql` for `statement` to read row by row (single-row mode): until its last row is
+    // read, the connection belongs to it.
+    void send(PgStatement& statement, const std::string& sql, const std::vector<Oid>& types,
+              const std::vector<std::optional<std::string>>& values) {
+        settle();
+        const auto& pq = libpq();
+        std::vector<const char*> params(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            params[i] = values[i] ? values[i]->c_str() : nullptr;
+        }
+        const int n = static_cast<int>(values.size());
+        auto& cached = m_prepared[sql];
+        int sent = 0;
+        if (cached.uses++ == 0) {
+            sent = pq.PQsendQueryParams(m_conn, sql.c_str(), n, types.data(), params.data(),
+                                        nullptr, nullptr, 0);
+        } else {
+            if (cached.name.empty()) {
+                std::string name = fmt::format("svcmgr_{}", ++m_statements);
+                check(pq.PQprepare(m_conn, name.c_str(), sql.c_str(), n, types.data()));
+                cached.name = std::move(name);
+            }
+            sent = pq.PQsendQueryPrepared(m_conn, cached.name.c_str(), n, params.data(), nullptr,
+                                          nullptr, 0);
+        }
+        if (sent == 0) {
+            throw_pg(nullptr, m_conn, m_name);
+        }
+        pq.PQsetSingleRowMode(m_conn); // refused only if nothing was sent; then rows come whole
+        m_streaming = &statement;
+    }
+
+    // The next result of the statement being streamed: null once it has ended.
+    PGresult* next_result() { return libpq().PQgetResult(m_conn); }
+
+    // The streaming statement has read its last result.
+    void ended(const PgStatement& statement) {
+        if (m_streaming == &statement) {
+            m_streaming = nullptr;
+        }
+    }
+
+    // Frees the connection for another statement: the streaming statement buffers its rest.
+    void settle() {
+        if (m_streaming != nullptr) {
+            PgStatement* streaming = m_streaming;
+            m_streaming = nullptr;
+            streaming->buffer_rest();
+        }
+    }
+
+    [[noreturn]] void fail(const PGresult* result) { throw_pg(result, m_conn, m_name); }
+
 private:
     struct Prepared {
         int uses = 0;
         std::string name;
     };
+    PgStatement* m_streaming = nullptr;
     PGconn* m_conn;
     std::string m_name;
     std::unordered_map<std::string, Prepared> m_prepared;
@@ -374,8 +535,125 @@ PgStatement::PgStatement(PgConnection& connection, std::string_view sql)
     m_values.resize(m_types.size());
 }
 
+PgStatement::~PgStatement() {
+    discard_rest();
+}
+
 void PgStatement::execute() {
     m_result = m_connection.run(m_sql, m_types, m_values);
+    describe(m_result.get());
+    m_started = true;
+    m_row = -1;
+}
+
+void PgStatement::start() {
+    m_connection.send(*this, m_sql, m_types, m_values);
+    m_started = true;
+    m_streaming = true;
+    m_types_out.clear();
+    m_names.clear();
+    m_row = -1;
+}
+
+bool PgStatement::take(Result& into) {
+    const auto& pq = libpq();
+    PGresult* raw = m_connection.next_result();
+    if (raw == nullptr) {
+        m_streaming = false;
+        m_connection.ended(*this);
+        return false;
+    }
+    Result result(raw);
+    const ExecStatusType status = pq.PQresultStatus(raw);
+    if (status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK ||
+        status == PGRES_EMPTY_QUERY) {
+        if (m_names.empty() && m_types_out.empty()) {
+            describe(raw);
+        }
+        into = std::move(result);
+        return true;
+    }
+    // An error (possibly after some rows): read the connection free, then report it.
+    while (PGresult* more = m_connection.next_result()) {
+        pq.PQclear(more);
+    }
+    m_streaming = false;
+    m_connection.ended(*this);
+    m_connection.fail(result.get());
+}
+
+bool PgStatement::advance() {
+    const auto& pq = libpq();
+    if (m_buffer_rows > 0) {
+        if (static_cast<std::size_t>(m_buffer_row + 1) < m_buffer_rows) {
+            ++m_buffer_row;
+            return true;
+        }
+        clear_buffer();
+        return false;
+    }
+    if (!m_streaming) {
+        // Rows already here (run() or a statement that returned them whole).
+        return m_result && ++m_row < pq.PQntuples(m_result.get());
+    }
+    while (true) {
+        Result next;
+        if (!take(next)) {
+            return false;
+        }
+        const bool row = pq.PQresultStatus(next.get()) == PGRES_SINGLE_TUPLE;
+        m_result = std::move(next); // the final result keeps the command's row count for run()
+        m_row = 0;
+        if (row) {
+            return true;
+        }
+        if (pq.PQntuples(m_result.get()) > 0) {
+            // Single-row mode was refused: the rows came whole.
+            m_streaming = false;
+            while (PGresult* more = m_connection.next_result()) {
+                pq.PQclear(more);
+            }
+            m_connection.ended(*this);
+            return true;
+        }
+    }
+}
+
+void PgStatement::buffer_rest() {
+    const auto& pq = libpq();
+    if (!m_streaming) {
+        return;
+    }
+    const std::size_t columns = m_types_out.size();
+    Result next;
+    while (take(next)) {
+        if (pq.PQresultStatus(next.get()) != PGRES_SINGLE_TUPLE) {
+            continue;
+        }
+        for (std::size_t c = 0; c < columns; ++c) {
+            const int col = static_cast<int>(c);
+            Cell cell;
+            cell.null = pq.PQgetisnull(next.get(), 0, col) != 0;
+            cell.offset = m_buffer_text.size();
+            cell.size = static_cast<std::size_t>(pq.PQgetlength(next.get(), 0, col));
+            m_buffer_text.append(pq.PQgetvalue(next.get(), 0, col), cell.size);
+            m_buffer_cells.push_back(cell);
+        }
+        ++m_buffer_rows;
+    }
+    // The current row stays the single-row result in m_result; the buffer follows it.
+    m_buffer_row = -1;
+}
+
+void PgStatement::discard_rest() noexcept {
+    if (!m_streaming) {
+        return;
+    }
+    while (PGresult* more = m_connection.next_result()) {
+        libpq().PQclear(more);
+    }
+    m_streaming = false;
+    m_connection.ended(*this);
 }
 
 void ignore_notice(void*, const char*) {}

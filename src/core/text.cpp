@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace svcmgr {
@@ -91,6 +92,19 @@ std::string replace_invalid(std::string_view s) {
 
 bool is_valid_utf8(std::string_view s) {
     for (std::size_t pos = 0; pos < s.size();) {
+        // ASCII eight bytes at a time.
+        if (s.size() - pos >= 8) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, s.data() + pos, sizeof word);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                pos += 8;
+                continue;
+            }
+        }
+        if (static_cast<unsigned char>(s[pos]) < 0x80) {
+            ++pos;
+            continue;
+        }
         const auto decoded = decode(s, pos);
         if (decoded.length == 0) {
             return false;
@@ -144,6 +158,11 @@ std::string_view trim(std::string_view s) {
 }
 
 bool starts_with_csv_guard(std::string_view s) {
+    // Every guard starts with one of these bytes (0xEF: the full-width forms).
+    if (s.empty() ||
+        std::string_view("=+-@\t\r\n'\xEF").find(s.front()) == std::string_view::npos) {
+        return false;
+    }
     static constexpr std::array<std::string_view, 12> k_guards{
         "=",
         "+",
