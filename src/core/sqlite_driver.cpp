@@ -148,6 +148,101 @@ private:
     }
 };
 
+// New rows k_rows_per_insert per INSERT: SQLite builds the constant IN lists of CHECK and
+// partial-index constraints once per statement run, which costs more than a row itself.
+class SqliteBulkInsert final : public BulkInsert {
+public:
+    static constexpr std::size_t k_rows_per_insert = 64;
+
+    SqliteBulkInsert(Connection& connection, std::string_view table,
+                     const std::vector<std::string>& columns, BulkInsert* before)
+        : m_connection(connection), m_before(before), m_width(columns.size()),
+          m_head(fmt::format("INSERT INTO {} ({}) VALUES ", table, fmt::join(columns, ", "))),
+          m_cells(m_width * k_rows_per_insert), m_inserts(k_rows_per_insert + 1) {}
+
+    void add_null() override {
+        next().kind = ColumnKind::null;
+        written();
+    }
+    void add_int64(std::int64_t value) override {
+        Cell& cell = next();
+        cell.kind = ColumnKind::integer;
+        cell.number = value;
+        written();
+    }
+    void add_text(std::string_view value) override {
+        Cell& cell = next();
+        cell.kind = ColumnKind::text;
+        cell.text.assign(value);
+        written();
+    }
+    std::size_t buffered_rows() const override { return m_used / m_width; }
+    void flush() override {
+        const std::size_t rows = m_used / m_width;
+        if (rows == 0) {
+            return;
+        }
+        if (m_before != nullptr) {
+            m_before->flush();
+        }
+        auto& st = m_inserts[rows];
+        if (!st) {
+            std::string sql = m_head;
+            int n = 0;
+            for (std::size_t r = 0; r < rows; ++r) {
+                sql += r == 0 ? "(" : ", (";
+                for (std::size_t i = 0; i < m_width; ++i) {
+                    sql += i == 0 ? "$" : ", $";
+                    sql += std::to_string(++n);
+                }
+                sql += ')';
+            }
+            st = m_connection.prepare(sql);
+        }
+        for (std::size_t i = 0; i < rows * m_width; ++i) {
+            const Cell& cell = m_cells[i];
+            const int n = static_cast<int>(i + 1);
+            switch (cell.kind) {
+            case ColumnKind::null:
+                st->bind_null(n);
+                break;
+            case ColumnKind::integer:
+                st->bind_int64(n, cell.number);
+                break;
+            case ColumnKind::text:
+                st->bind_text(n, cell.text);
+                break;
+            }
+        }
+        m_used = 0;
+        st->run();
+        st->reset();
+    }
+
+private:
+    struct Cell {
+        ColumnKind kind = ColumnKind::null;
+        std::int64_t number = 0;
+        std::string text; // keeps its storage from row to row
+    };
+
+    Cell& next() { return m_cells[m_used++]; }
+    // The batch is written as soon as its last row is complete.
+    void written() {
+        if (m_used == m_cells.size()) {
+            flush();
+        }
+    }
+
+    Connection& m_connection;
+    BulkInsert* m_before;
+    std::size_t m_width;
+    std::string m_head;
+    std::vector<Cell> m_cells;
+    std::size_t m_used = 0;
+    std::vector<std::unique_ptr<DriverStatement>> m_inserts; // by number of rows
+};
+
 class SqliteConnection final : public Connection {
 public:
     explicit SqliteConnection(std::string name) : m_name(std::move(name)) {}
@@ -180,6 +275,11 @@ public:
         sqlite3_exec(m_handle, "ROLLBACK", nullptr, nullptr, nullptr);
     }
     std::int64_t last_insert_id() override { return sqlite3_last_insert_rowid(m_handle); }
+    std::unique_ptr<BulkInsert> bulk_insert(std::string_view table,
+                                            const std::vector<std::string>& columns,
+                                            BulkInsert* before) override {
+        return std::make_unique<SqliteBulkInsert>(*this, table, columns, before);
+    }
 
 private:
     std::string m_name;
