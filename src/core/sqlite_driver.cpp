@@ -149,16 +149,33 @@ private:
 };
 
 // New rows k_rows_per_insert per INSERT: SQLite builds the constant IN lists of CHECK and
-// partial-index constraints once per statement run, which costs more than a row itself.
+// partial-index constraints once per statement run, which costs more than a row itself. OR FAIL
+// and deferred foreign keys spare each statement its statement journal (a multi-row statement
+// that may abort must be able to undo itself): a failed write fails the whole transaction,
+// which its owner rolls back, and the foreign keys are checked at COMMIT.
 class SqliteBulkInsert final : public BulkInsert {
 public:
     static constexpr std::size_t k_rows_per_insert = 64;
 
-    SqliteBulkInsert(Connection& connection, std::string_view table,
+    SqliteBulkInsert(sqlite3* db, const std::string& name, std::string_view table,
                      const std::vector<std::string>& columns, BulkInsert* before)
-        : m_connection(connection), m_before(before), m_width(columns.size()),
-          m_head(fmt::format("INSERT INTO {} ({}) VALUES ", table, fmt::join(columns, ", "))),
-          m_cells(m_width * k_rows_per_insert), m_inserts(k_rows_per_insert + 1) {}
+        : m_db(db), m_name(&name), m_before(before), m_width(columns.size()),
+          m_head(
+              fmt::format("INSERT OR FAIL INTO {} ({}) VALUES ", table, fmt::join(columns, ", "))),
+          m_cells(m_width * k_rows_per_insert), m_inserts(k_rows_per_insert + 1, nullptr) {
+        const int rc =
+            sqlite3_exec(m_db, "PRAGMA defer_foreign_keys = ON", nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) {
+            throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
+        }
+    }
+    ~SqliteBulkInsert() override {
+        for (sqlite3_stmt* st : m_inserts) {
+            sqlite3_finalize(st);
+        }
+    }
+    SqliteBulkInsert(const SqliteBulkInsert&) = delete;
+    SqliteBulkInsert& operator=(const SqliteBulkInsert&) = delete;
 
     void add_null() override {
         next().kind = ColumnKind::null;
@@ -185,38 +202,30 @@ public:
         if (m_before != nullptr) {
             m_before->flush();
         }
-        auto& st = m_inserts[rows];
-        if (!st) {
-            std::string sql = m_head;
-            int n = 0;
-            for (std::size_t r = 0; r < rows; ++r) {
-                sql += r == 0 ? "(" : ", (";
-                for (std::size_t i = 0; i < m_width; ++i) {
-                    sql += i == 0 ? "$" : ", $";
-                    sql += std::to_string(++n);
-                }
-                sql += ')';
-            }
-            st = m_connection.prepare(sql);
-        }
+        sqlite3_stmt* st = statement(rows);
+        // The cells stay unchanged until the statement ran: bound without a copy.
         for (std::size_t i = 0; i < rows * m_width; ++i) {
             const Cell& cell = m_cells[i];
             const int n = static_cast<int>(i + 1);
             switch (cell.kind) {
             case ColumnKind::null:
-                st->bind_null(n);
+                sqlite3_bind_null(st, n);
                 break;
             case ColumnKind::integer:
-                st->bind_int64(n, cell.number);
+                sqlite3_bind_int64(st, n, cell.number);
                 break;
             case ColumnKind::text:
-                st->bind_text(n, cell.text);
+                sqlite3_bind_text64(st, n, cell.text.data(), cell.text.size(), SQLITE_STATIC,
+                                    SQLITE_UTF8);
                 break;
             }
         }
         m_used = 0;
-        st->run();
-        st->reset();
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
+        }
     }
 
 private:
@@ -234,13 +243,34 @@ private:
         }
     }
 
-    Connection& m_connection;
+    sqlite3_stmt* statement(std::size_t rows) {
+        sqlite3_stmt*& st = m_inserts[rows];
+        if (st == nullptr) {
+            std::string sql = m_head;
+            for (std::size_t r = 0; r < rows; ++r) {
+                sql += r == 0 ? "(" : ", (";
+                for (std::size_t i = 0; i < m_width; ++i) {
+                    sql += i == 0 ? "?" : ", ?";
+                }
+                sql += ')';
+            }
+            const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                                              SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+            if (rc != SQLITE_OK) {
+                throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
+            }
+        }
+        return st;
+    }
+
+    sqlite3* m_db;
+    const std::string* m_name;
     BulkInsert* m_before;
     std::size_t m_width;
     std::string m_head;
     std::vector<Cell> m_cells;
     std::size_t m_used = 0;
-    std::vector<std::unique_ptr<DriverStatement>> m_inserts; // by number of rows
+    std::vector<sqlite3_stmt*> m_inserts; // by number of rows
 };
 
 class SqliteConnection final : public Connection {
@@ -278,7 +308,7 @@ public:
     std::unique_ptr<BulkInsert> bulk_insert(std::string_view table,
                                             const std::vector<std::string>& columns,
                                             BulkInsert* before) override {
-        return std::make_unique<SqliteBulkInsert>(*this, table, columns, before);
+        return std::make_unique<SqliteBulkInsert>(m_handle, m_name, table, columns, before);
     }
 
 private:
