@@ -527,20 +527,24 @@ protected:
     // Into an empty table, the secondary indexes are built once at the end from sorted keys
     // instead of being updated row by row (within the same transaction: a failed import keeps
     // them). The automatic indexes of UNIQUE columns, which the lookups use, stay.
-    void drop_indexes() {
+    void drop_indexes() { drop_indexes(m_table, m_dropped_indexes); }
+    // Drops the secondary indexes of `table`, adding the statements that create them to `into`.
+    void drop_indexes(std::string_view table, std::vector<std::string>& into) {
         Statement list(m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
                              "tbl_name = $1 AND sql IS NOT NULL ORDER BY name");
-        list.bind(1, m_table);
+        list.bind(1, table);
         std::vector<std::string> names;
         while (list.step()) {
             names.push_back(list.text(0));
-            m_dropped_indexes.push_back(list.text(1));
+            into.push_back(list.text(1));
         }
         list.reset();
         for (const std::string& name : names) {
             exec(m_db, fmt::format("DROP INDEX \"{}\"", name));
         }
     }
+
+    bool is_batched() const { return m_batched; }
 
     void end_of_rows() override {
         flush_inserts();
@@ -843,6 +847,11 @@ protected:
         m_next_customer = next.int64(0);
         m_first_new_customer = m_next_customer;
         next.reset();
+        // New customers arrive in any id order: into an empty table (SQLite), the name index is
+        // built at the end too, or before the first lookup by name.
+        if (m_first_new_customer == 1 && dialect(m_db) == Dialect::sqlite && is_batched()) {
+            drop_indexes("customer", m_customer_indexes);
+        }
         Statement emails(m_db, "SELECT email FROM customer WHERE email IS NOT NULL");
         while (emails.step()) {
             m_emails.insert(emails.text_view(0));
@@ -972,6 +981,7 @@ protected:
             }
         } else if (!email && !customer_id) {
             m_new_customers->flush();
+            create_customer_indexes();
             m_customer_by_name.reset();
             m_customer_by_name.bind(1, *name);
             std::vector<std::int64_t> ids;
@@ -1013,8 +1023,18 @@ protected:
     }
     void end_of_rows() override {
         m_new_customers->flush();
+        m_dropped_indexes.insert(m_dropped_indexes.end(), m_customer_indexes.begin(),
+                                 m_customer_indexes.end());
+        m_customer_indexes.clear();
         TableImporter::end_of_rows();
     }
+    void create_customer_indexes() {
+        for (const std::string& sql : m_customer_indexes) {
+            exec(m_db, sql);
+        }
+        m_customer_indexes.clear();
+    }
+    std::vector<std::string> m_customer_indexes; // dropped, to be created again
     void finish() override {
         m_customer_audit.flush();
         m_audit.flush();
