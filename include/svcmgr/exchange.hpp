@@ -91,7 +91,4 @@ struct ImportResult {
 ImportResult import_dataset(Database& db, Dataset dataset, RecordSource& source,
                             const ImportOptions& options, const Stamp& stamp);
 
-// Parses "2026-11-22T11:53:03Z" (the form every machine format writes) strictly.
-std::optional<std::int64_t> parse_iso_utc(std::string_view s);
-
 } // namespace svcmgr

@@ -69,6 +69,10 @@ private:
 std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t now,
                                              const TimeZone& tz);
 
+// The machine time format every export writes, "2026-11-22T11:53:03Z" (exactly that layout, UTC,
+// a real calendar date, 00:00:00 to 23:59:59), as Unix seconds.
+std::optional<std::int64_t> parse_utc_timestamp(std::string_view s);
+
 // Unix seconds as UTC ISO 8601: "2026-11-22T11:53:03Z".
 std::string format_iso_utc(std::int64_t unix_seconds);
 // The same text appended to `out` (exports write millions: no string of its own each).

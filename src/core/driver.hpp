@@ -4,10 +4,12 @@
 // Statement, exec, WriteTransaction and last_insert_id go through it, so the rest of src/core is
 // written once for every engine. Statements use $1..$N placeholders.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace svcmgr {
 
@@ -39,6 +41,25 @@ public:
     virtual std::string column_name(int col) const = 0;
 };
 
+// Rows appended to one table in bulk, cell by cell in the order of the columns given to
+// Connection::bulk_insert: SQLite inserts them several per INSERT, PostgreSQL sends them with
+// COPY. The writer holds rows back and writes them when it has enough, or on flush(); held rows
+// are not visible to the connection's statements. A write that fails leaves the transaction to
+// be rolled back (SQLite also checks foreign keys only at COMMIT once a writer exists); a writer
+// destroyed without flush() drops the rows it holds.
+class BulkInsert {
+public:
+    virtual ~BulkInsert() = default;
+    virtual void add_null() = 0;
+    virtual void add_int64(std::int64_t value) = 0;
+    virtual void add_text(std::string_view value) = 0;
+    // Whole rows held back; 0 right after the writer wrote them (also on its own, when a row
+    // completed its batch).
+    virtual std::size_t buffered_rows() const = 0;
+    // Writes every row held (after the rows `before` holds); throws the engine's error.
+    virtual void flush() = 0;
+};
+
 class Connection {
 public:
     virtual ~Connection() = default;
@@ -54,6 +75,11 @@ public:
     virtual void rollback() noexcept = 0;
     // The id of the row the last INSERT created.
     virtual std::int64_t last_insert_id() = 0;
+    // A writer of new rows into `table` (names are svcmgr's own, never input). When `before` is
+    // given, every write of this writer first flushes `before` (rows that these rows reference).
+    virtual std::unique_ptr<BulkInsert> bulk_insert(std::string_view table,
+                                                    const std::vector<std::string>& columns,
+                                                    BulkInsert* before) = 0;
 };
 
 } // namespace svcmgr

@@ -9,6 +9,7 @@
 #include <svcmgr/ticket.hpp>
 
 #include "audit_log.hpp"
+#include "import_keys.hpp"
 #include "scoped_cache.hpp"
 #include "sql.hpp"
 
@@ -27,14 +28,22 @@ namespace {
 // Rows per batch audit record: large enough that an import of a few thousand rows is one record,
 // small enough that a million-row import never holds more than a megabyte of hashes.
 constexpr std::size_t k_batch_rows = 10000;
-// New rows per INSERT statement (19 ticket columns: 1,216 parameters).
-constexpr std::size_t k_insert_batch = 64;
 constexpr std::int64_t k_progress_rows = 8192;
 constexpr std::int64_t k_max_minutes = 100'000'000;
 
 template <typename T>
 Value to_value(const std::optional<T>& v) {
     return v ? Value{*v} : Value{};
+}
+
+void add_cell(BulkInsert& writer, const Value& v) {
+    if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        writer.add_int64(*n);
+    } else if (const auto* t = std::get_if<std::string>(&v)) {
+        writer.add_text(*t);
+    } else {
+        writer.add_null();
+    }
 }
 
 // A row held as the values bound to write it, as write_canonical_row reads it.
@@ -278,7 +287,7 @@ protected:
         if (s.empty()) {
             return std::nullopt;
         }
-        const auto t = parse_iso_utc(s);
+        const auto t = parse_utc_timestamp(s);
         if (!t) {
             bad(c, fmt::format("invalid time '{}': expected UTC such as 2026-11-22T11:53:03Z", s));
         }
@@ -483,7 +492,19 @@ protected:
             next.step();
             m_next_id = next.int64(0);
             next.reset();
-            m_inserts.resize(k_insert_batch + 1);
+            m_first_new_id = m_next_id;
+            m_writer = connection(m_db).bulk_insert(
+                m_table, std::vector<std::string>(names.begin(), names.end()), before_rows());
+            if (!m_natural_column.empty()) {
+                // The keys already stored, so that a key the filter has never seen needs no
+                // lookup (one pass over the key's index).
+                Statement keys(m_db, fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL",
+                                                 m_natural_column, m_table));
+                while (keys.step()) {
+                    m_naturals.insert(keys.text_view(0));
+                }
+                keys.reset();
+            }
             // SQLite builds an index faster at the end; a server's COPY is its own path.
             if (m_next_id == 1 && dialect(m_db) == Dialect::sqlite) {
                 drop_indexes();
@@ -491,17 +512,31 @@ protected:
         }
     }
 
+    // The writer whose rows this table's new rows reference (flushed before each of its writes).
+    virtual BulkInsert* before_rows() { return nullptr; }
+
+    // Whether a row with this id may be stored (or held back): false only when it certainly
+    // is not (an id above the largest at the start that this import did not add).
+    bool may_hold_id(std::int64_t id) const {
+        return !m_batched || id < m_first_new_id || !IdSet::tracks(id) || m_new_ids.contains(id);
+    }
+    bool may_hold_natural(std::string_view key) const {
+        return !m_batched || m_naturals.may_contain(key);
+    }
+
     // Into an empty table, the secondary indexes are built once at the end from sorted keys
     // instead of being updated row by row (within the same transaction: a failed import keeps
     // them). The automatic indexes of UNIQUE columns, which the lookups use, stay.
-    void drop_indexes() {
+    void drop_indexes() { drop_indexes(m_table, m_dropped_indexes); }
+    // Drops the secondary indexes of `table`, adding the statements that create them to `into`.
+    void drop_indexes(std::string_view table, std::vector<std::string>& into) {
         Statement list(m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
                              "tbl_name = $1 AND sql IS NOT NULL ORDER BY name");
-        list.bind(1, m_table);
+        list.bind(1, table);
         std::vector<std::string> names;
         while (list.step()) {
             names.push_back(list.text(0));
-            m_dropped_indexes.push_back(list.text(1));
+            into.push_back(list.text(1));
         }
         list.reset();
         for (const std::string& name : names) {
@@ -509,8 +544,11 @@ protected:
         }
     }
 
+    bool is_batched() const { return m_batched; }
+
     void end_of_rows() override {
         flush_inserts();
+        m_writer.reset();
         if (!m_dropped_indexes.empty()) {
             // SQLite sorts the keys of a new index in memory up to the size of the page cache,
             // on top of the cache: a smaller one for the sort keeps the import within its memory.
@@ -522,38 +560,11 @@ protected:
         m_dropped_indexes.clear();
     }
 
-    // Inserts the rows held back, in one statement.
+    // Writes the rows held back.
     void flush_inserts() {
-        if (m_pending_rows == 0) {
-            return;
+        if (m_writer) {
+            m_writer->flush();
         }
-        auto& st = m_inserts[m_pending_rows];
-        if (!st) {
-            std::vector<std::string> names;
-            for (const auto& s : m_stored) {
-                names.push_back(std::string(s.column));
-            }
-            std::string sql =
-                fmt::format("INSERT INTO {} ({}) VALUES ", m_table, fmt::join(names, ", "));
-            int n = 0;
-            for (std::size_t r = 0; r < m_pending_rows; ++r) {
-                sql += r == 0 ? "(" : ", (";
-                for (std::size_t i = 0; i < m_stored.size(); ++i) {
-                    sql += i == 0 ? "$" : ", $";
-                    sql += std::to_string(++n);
-                }
-                sql += ')';
-            }
-            st = std::make_unique<Statement>(m_db, sql);
-        }
-        st->reset();
-        for (std::size_t i = 0; i < m_pending.size(); ++i) {
-            st->bind(static_cast<int>(i + 1), m_pending[i]);
-        }
-        st->run();
-        st->reset();
-        m_pending.clear();
-        m_pending_rows = 0;
         m_pending_ids.clear();
         m_pending_naturals.clear();
     }
@@ -593,15 +604,17 @@ protected:
                 existing_key = Value{*row.natural};
             }
         } else if (row.natural && m_by_natural) {
-            existing = lookup(*m_by_natural, *row.natural);
+            if (may_hold_natural(*row.natural)) {
+                existing = lookup(*m_by_natural, *row.natural);
+            }
             if (existing && row.id && *row.id != *existing) {
                 bad("id", fmt::format("{} '{}' has id {}, not {}", m_what, *row.natural, *existing,
                                       *row.id));
             }
-            if (!existing && row.id && exists(*m_by_id, *row.id)) {
+            if (!existing && row.id && may_hold_id(*row.id) && exists(*m_by_id, *row.id)) {
                 bad("id", fmt::format("id {} is held by another {}", *row.id, m_what));
             }
-        } else if (row.id) {
+        } else if (row.id && may_hold_id(*row.id)) {
             existing = lookup(*m_by_id, *row.id);
         }
         if (existing) {
@@ -617,16 +630,22 @@ protected:
             m_next_id = std::max(m_next_id, new_id + 1);
             row.values[id_at] = new_id;
             written(Value{new_id}, &row.values);
-            m_pending_ids.insert(new_id);
+            m_new_ids.insert(new_id);
             if (row.natural) {
-                m_pending_naturals.insert(*row.natural);
+                m_naturals.insert(*row.natural);
             }
-            for (Value& v : row.values) {
-                m_pending.push_back(std::move(v));
+            for (const Value& v : row.values) {
+                add_cell(*m_writer, v);
             }
             ++m_result.created;
-            if (++m_pending_rows == k_insert_batch) {
-                flush_inserts();
+            if (m_writer->buffered_rows() == 0) {
+                m_pending_ids.clear();
+                m_pending_naturals.clear();
+            } else {
+                m_pending_ids.insert(new_id);
+                if (row.natural) {
+                    m_pending_naturals.insert(*row.natural);
+                }
             }
             return;
         }
@@ -689,6 +708,9 @@ protected:
         m_update->bind(static_cast<int>(m_stored.size() + 1), *existing_key);
         m_update->run();
         m_update->reset();
+        if (m_batched && row.natural) {
+            m_naturals.insert(*row.natural); // it may have been another key before
+        }
         ++m_result.updated;
         written(*existing_key, nullptr);
     }
@@ -708,9 +730,11 @@ protected:
     // constraints once per statement, which costs more than the row itself.
     bool m_batched = false;
     std::int64_t m_next_id = 1;
-    std::vector<std::unique_ptr<Statement>> m_inserts; // by number of rows
-    std::vector<Value> m_pending;                      // m_pending_rows rows of values
-    std::size_t m_pending_rows = 0;
+    std::int64_t m_first_new_id = 1; // one above the largest id at the start
+    std::unique_ptr<BulkInsert> m_writer;
+    IdSet m_new_ids;      // ids this import added
+    KeyFilter m_naturals; // natural keys stored or added
+    // The ids and natural keys of the rows the writer holds back.
     std::unordered_set<std::int64_t> m_pending_ids;
     std::unordered_set<std::string> m_pending_naturals;
     std::vector<std::string> m_dropped_indexes;
@@ -804,8 +828,8 @@ public:
           m_customer_by_id(db, "SELECT id FROM customer WHERE id = $1"),
           m_customer_by_email(db, "SELECT id FROM customer WHERE email = $1"),
           m_customer_by_name(db, "SELECT id FROM customer WHERE name = $1 ORDER BY id LIMIT 2"),
-          m_add_customer(db, "INSERT INTO customer (id, name, email, created_at) "
-                             "VALUES ($1, $2, $3, $4)") {}
+          m_new_customers(connection(db).bulk_insert(
+              "customer", {"id", "name", "email", "created_at"}, nullptr)) {}
 
 protected:
     std::vector<std::string_view> required() const override { return {"title"}; }
@@ -818,6 +842,40 @@ protected:
         }
         m_categories = setting_list(m_db, "categories");
         m_channels = setting_list(m_db, "channels");
+        Statement next(m_db, "SELECT coalesce(max(id), 0) + 1 FROM customer");
+        next.step();
+        m_next_customer = next.int64(0);
+        m_first_new_customer = m_next_customer;
+        next.reset();
+        // New customers arrive in any id order: into an empty table (SQLite), the name index is
+        // built at the end too, or before the first lookup by name.
+        if (m_first_new_customer == 1 && dialect(m_db) == Dialect::sqlite && is_batched()) {
+            drop_indexes("customer", m_customer_indexes);
+        }
+        Statement emails(m_db, "SELECT email FROM customer WHERE email IS NOT NULL");
+        while (emails.step()) {
+            m_emails.insert(emails.text_view(0));
+        }
+        emails.reset();
+    }
+
+    // New customers are written before the tickets that name them.
+    BulkInsert* before_rows() override { return m_new_customers.get(); }
+
+    // Whether customer `id` exists (or is held back to be written).
+    bool customer_exists(std::int64_t id) {
+        if (m_known_customers.contains(id)) {
+            return true;
+        }
+        if (id >= m_first_new_customer && IdSet::tracks(id)) {
+            return false; // above every id at the start, and not added since
+        }
+        m_new_customers->flush();
+        if (!exists(m_customer_by_id, id)) {
+            return false;
+        }
+        m_known_customers.insert(id);
+        return true;
     }
 
     bool given(std::string_view shown) const override {
@@ -898,7 +956,7 @@ protected:
     // and email cells); else the customer with that email or that one name, or a new one.
     void before_write(Prepared& row, const std::optional<std::int64_t>& /*existing*/) override {
         const auto customer_id = id(c_customer_id);
-        if (customer_id && exists(m_customer_by_id, *customer_id)) {
+        if (customer_id && customer_exists(*customer_id)) {
             row.values[4] = *customer_id;
             return;
         }
@@ -911,7 +969,8 @@ protected:
                                           *customer_id)
                             : std::string("a ticket needs a customer_id or a customer name"));
         }
-        if (email) {
+        if (email && m_emails.may_contain(*email)) {
+            m_new_customers->flush();
             if (const auto holder = lookup(m_customer_by_email, *email)) {
                 if (customer_id) {
                     bad("email", fmt::format("email {} belongs to customer {}, not {}", *email,
@@ -920,7 +979,9 @@ protected:
                 row.values[4] = *holder;
                 return;
             }
-        } else if (!customer_id) {
+        } else if (!email && !customer_id) {
+            m_new_customers->flush();
+            create_customer_indexes();
             m_customer_by_name.reset();
             m_customer_by_name.bind(1, *name);
             std::vector<std::int64_t> ids;
@@ -938,12 +999,20 @@ protected:
                 return;
             }
         }
-        m_add_customer.reset();
-        m_add_customer.bind_all(to_value(customer_id), *name, to_value(email),
-                                std::get<std::int64_t>(row.values[10]));
-        m_add_customer.run();
-        m_add_customer.reset();
-        const std::int64_t new_id = last_insert_id(m_db);
+        // The id SQLite would give: one above the largest so far.
+        const std::int64_t new_id = customer_id.value_or(m_next_customer);
+        m_next_customer = std::max(m_next_customer, new_id + 1);
+        const std::int64_t created = std::get<std::int64_t>(row.values[10]);
+        m_new_customers->add_int64(new_id);
+        m_new_customers->add_text(*name);
+        if (email) {
+            m_new_customers->add_text(*email);
+            m_emails.insert(*email);
+        } else {
+            m_new_customers->add_null();
+        }
+        m_new_customers->add_int64(created);
+        m_known_customers.insert(new_id);
         m_customer_state = {new_id, Value{}, *name, to_value(email), Value{}, row.values[10]};
         m_customer_audit.add(Value{new_id}, m_customer_layout, m_customer_state);
         row.values[4] = new_id;
@@ -952,6 +1021,20 @@ protected:
     void written(const Value& key, const std::vector<Value>* state) override {
         audit(m_audit, key, state);
     }
+    void end_of_rows() override {
+        m_new_customers->flush();
+        m_dropped_indexes.insert(m_dropped_indexes.end(), m_customer_indexes.begin(),
+                                 m_customer_indexes.end());
+        m_customer_indexes.clear();
+        TableImporter::end_of_rows();
+    }
+    void create_customer_indexes() {
+        for (const std::string& sql : m_customer_indexes) {
+            exec(m_db, sql);
+        }
+        m_customer_indexes.clear();
+    }
+    std::vector<std::string> m_customer_indexes; // dropped, to be created again
     void finish() override {
         m_customer_audit.flush();
         m_audit.flush();
@@ -975,7 +1058,11 @@ private:
     const RowLayout m_customer_layout =
         row_layout({"id", "ref", "name", "email", "phone", "created_at"});
     std::vector<Value> m_customer_state;
-    Statement m_customer_by_id, m_customer_by_email, m_customer_by_name, m_add_customer;
+    Statement m_customer_by_id, m_customer_by_email, m_customer_by_name;
+    std::unique_ptr<BulkInsert> m_new_customers;
+    IdSet m_known_customers; // customers that exist or are held back, as far as seen
+    KeyFilter m_emails;      // customers' emails, stored or held back
+    std::int64_t m_next_customer = 1, m_first_new_customer = 1;
     std::vector<std::string> m_categories, m_channels;
 };
 
@@ -1360,46 +1447,6 @@ ImportResult import_dataset(Database& db, Dataset dataset, RecordSource& source,
         db.impl().settings.reset();
     }
     return result;
-}
-
-std::optional<std::int64_t> parse_iso_utc(std::string_view s) {
-    // YYYY-MM-DDTHH:MM:SSZ
-    if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':' || s[19] != 'Z') {
-        return std::nullopt;
-    }
-    const auto number = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-        int v = 0;
-        for (std::size_t i = at; i < at + n; ++i) {
-            if (s[i] < '0' || s[i] > '9') {
-                return std::nullopt;
-            }
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
-    };
-    const auto year = number(0, 4), month = number(5, 2), day = number(8, 2), hour = number(11, 2),
-               minute = number(14, 2), second = number(17, 2);
-    if (!year || !month || !day || !hour || !minute || !second || *year < 1 || *month < 1 ||
-        *month > 12 || *day < 1 || *hour > 23 || *minute > 59 || *second > 59) {
-        return std::nullopt;
-    }
-    static constexpr std::array<int, 12> k_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
-    const int days_in_month =
-        k_days[static_cast<std::size_t>(*month - 1)] + (*month == 2 && leap ? 1 : 0);
-    if (*day > days_in_month) {
-        return std::nullopt;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    const int y = *year - (*month <= 2 ? 1 : 0);
-    const int era = y / 400;
-    const int yoe = y - era * 400;
-    const int mp = (*month + 9) % 12;
-    const int doy = (153 * mp + 2) / 5 + *day - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const std::int64_t days = std::int64_t{era} * 146097 + doe - 719468;
-    return days * 86400 + *hour * 3600 + *minute * 60 + *second;
 }
 
 } // namespace svcmgr

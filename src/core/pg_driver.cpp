@@ -48,6 +48,8 @@ struct Libpq {
     SVCMGR_PQ(PQsendQueryParams);
     SVCMGR_PQ(PQsendQueryPrepared);
     SVCMGR_PQ(PQsetSingleRowMode);
+    SVCMGR_PQ(PQputCopyData);
+    SVCMGR_PQ(PQputCopyEnd);
     SVCMGR_PQ(PQgetResult);
 #undef SVCMGR_PQ
 };
@@ -95,6 +97,8 @@ const Libpq& libpq() {
         SVCMGR_LOAD(PQsendQueryParams);
         SVCMGR_LOAD(PQsendQueryPrepared);
         SVCMGR_LOAD(PQsetSingleRowMode);
+        SVCMGR_LOAD(PQputCopyData);
+        SVCMGR_LOAD(PQputCopyEnd);
         SVCMGR_LOAD(PQgetResult);
 #undef SVCMGR_LOAD
         if (!complete) {
@@ -424,6 +428,32 @@ public:
         }
         return id;
     }
+    std::unique_ptr<BulkInsert> bulk_insert(std::string_view table,
+                                            const std::vector<std::string>& columns,
+                                            BulkInsert* before) override;
+
+    // Runs `copy` (a COPY ... FROM STDIN) with `data` in COPY's text format, to its end.
+    void copy_in(const std::string& copy, std::string_view data) {
+        settle();
+        const auto& pq = libpq();
+        const Result started(pq.PQexec(m_conn, copy.c_str()));
+        if (!started || pq.PQresultStatus(started.get()) != PGRES_COPY_IN) {
+            throw_pg(started.get(), m_conn, m_name);
+        }
+        const bool sent = pq.PQputCopyData(m_conn, data.data(), static_cast<int>(data.size())) == 1;
+        // Ended either way, so that the connection leaves the COPY state.
+        const bool ended = pq.PQputCopyEnd(m_conn, sent ? nullptr : "svcmgr: send failed") == 1;
+        std::optional<Result> failed;
+        while (PGresult* raw = pq.PQgetResult(m_conn)) {
+            Result r(raw);
+            if (pq.PQresultStatus(raw) != PGRES_COMMAND_OK && !failed) {
+                failed = std::move(r);
+            }
+        }
+        if (failed || !sent || !ended) {
+            throw_pg(failed ? failed->get() : nullptr, m_conn, m_name);
+        }
+    }
 
     // Runs `sql` with `values` as its text parameters; prepares it once it is used again.
     Result run(const std::string& sql, const std::vector<Oid>& types,
@@ -654,6 +684,99 @@ void PgStatement::discard_rest() noexcept {
     }
     m_streaming = false;
     m_connection.ended(*this);
+}
+
+// Rows in COPY's text format (cells separated by tabs, \\N for NULL, backslash escapes for
+// backslash, tab, newline and carriage return), held until k_copy_block bytes and then sent as
+// one COPY: the connection takes no other statement while a COPY is open.
+class PgBulkInsert final : public BulkInsert {
+public:
+    static constexpr std::size_t k_copy_block = 1024 * 1024;
+
+    PgBulkInsert(PgConnection& connection, std::string_view table,
+                 const std::vector<std::string>& columns, BulkInsert* before)
+        : m_connection(connection), m_before(before), m_width(columns.size()),
+          m_copy(fmt::format("COPY {} ({}) FROM STDIN", table, fmt::join(columns, ", "))) {}
+
+    void add_null() override {
+        begin_cell();
+        m_buffer += "\\N";
+        end_cell();
+    }
+    void add_int64(std::int64_t value) override {
+        begin_cell();
+        char digits[24];
+        const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+        m_buffer.append(digits, end);
+        end_cell();
+    }
+    void add_text(std::string_view value) override {
+        begin_cell();
+        std::size_t from = 0;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const char c = value[i];
+            const char escaped = c == '\\'   ? '\\'
+                                 : c == '\t' ? 't'
+                                 : c == '\n' ? 'n'
+                                 : c == '\r' ? 'r'
+                                             : 0;
+            if (escaped != 0) {
+                m_buffer.append(value.substr(from, i - from));
+                m_buffer += '\\';
+                m_buffer += escaped;
+                from = i + 1;
+            }
+        }
+        m_buffer.append(value.substr(from));
+        end_cell();
+    }
+    std::size_t buffered_rows() const override { return m_rows; }
+    void flush() override {
+        if (m_rows == 0) {
+            return;
+        }
+        if (m_before != nullptr) {
+            m_before->flush();
+        }
+        m_rows = 0;
+        std::string data;
+        data.swap(m_buffer);
+        m_connection.copy_in(m_copy, data);
+        data.clear();
+        m_buffer.swap(data); // keeps the block's storage
+    }
+
+private:
+    void begin_cell() {
+        if (m_column > 0) {
+            m_buffer += '\t';
+        }
+    }
+    void end_cell() {
+        if (++m_column < m_width) {
+            return;
+        }
+        m_column = 0;
+        m_buffer += '\n';
+        ++m_rows;
+        if (m_buffer.size() >= k_copy_block) {
+            flush();
+        }
+    }
+
+    PgConnection& m_connection;
+    BulkInsert* m_before;
+    std::size_t m_width;
+    std::string m_copy;
+    std::string m_buffer;
+    std::size_t m_column = 0;
+    std::size_t m_rows = 0;
+};
+
+std::unique_ptr<BulkInsert> PgConnection::bulk_insert(std::string_view table,
+                                                      const std::vector<std::string>& columns,
+                                                      BulkInsert* before) {
+    return std::make_unique<PgBulkInsert>(*this, table, columns, before);
 }
 
 void ignore_notice(void*, const char*) {}

@@ -148,6 +148,131 @@ private:
     }
 };
 
+// New rows k_rows_per_insert per INSERT: SQLite builds the constant IN lists of CHECK and
+// partial-index constraints once per statement run, which costs more than a row itself. OR FAIL
+// and deferred foreign keys spare each statement its statement journal (a multi-row statement
+// that may abort must be able to undo itself): a failed write fails the whole transaction,
+// which its owner rolls back, and the foreign keys are checked at COMMIT.
+class SqliteBulkInsert final : public BulkInsert {
+public:
+    static constexpr std::size_t k_rows_per_insert = 64;
+
+    SqliteBulkInsert(sqlite3* db, const std::string& name, std::string_view table,
+                     const std::vector<std::string>& columns, BulkInsert* before)
+        : m_db(db), m_name(&name), m_before(before), m_width(columns.size()),
+          m_head(
+              fmt::format("INSERT OR FAIL INTO {} ({}) VALUES ", table, fmt::join(columns, ", "))),
+          m_cells(m_width * k_rows_per_insert), m_inserts(k_rows_per_insert + 1, nullptr) {
+        const int rc =
+            sqlite3_exec(m_db, "PRAGMA defer_foreign_keys = ON", nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) {
+            throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
+        }
+    }
+    ~SqliteBulkInsert() override {
+        for (sqlite3_stmt* st : m_inserts) {
+            sqlite3_finalize(st);
+        }
+    }
+    SqliteBulkInsert(const SqliteBulkInsert&) = delete;
+    SqliteBulkInsert& operator=(const SqliteBulkInsert&) = delete;
+
+    void add_null() override {
+        next().kind = ColumnKind::null;
+        written();
+    }
+    void add_int64(std::int64_t value) override {
+        Cell& cell = next();
+        cell.kind = ColumnKind::integer;
+        cell.number = value;
+        written();
+    }
+    void add_text(std::string_view value) override {
+        Cell& cell = next();
+        cell.kind = ColumnKind::text;
+        cell.text.assign(value);
+        written();
+    }
+    std::size_t buffered_rows() const override { return m_used / m_width; }
+    void flush() override {
+        const std::size_t rows = m_used / m_width;
+        if (rows == 0) {
+            return;
+        }
+        if (m_before != nullptr) {
+            m_before->flush();
+        }
+        sqlite3_stmt* st = statement(rows);
+        // The cells stay unchanged until the statement ran: bound without a copy.
+        for (std::size_t i = 0; i < rows * m_width; ++i) {
+            const Cell& cell = m_cells[i];
+            const int n = static_cast<int>(i + 1);
+            switch (cell.kind) {
+            case ColumnKind::null:
+                sqlite3_bind_null(st, n);
+                break;
+            case ColumnKind::integer:
+                sqlite3_bind_int64(st, n, cell.number);
+                break;
+            case ColumnKind::text:
+                sqlite3_bind_text64(st, n, cell.text.data(), cell.text.size(), SQLITE_STATIC,
+                                    SQLITE_UTF8);
+                break;
+            }
+        }
+        m_used = 0;
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
+        }
+    }
+
+private:
+    struct Cell {
+        ColumnKind kind = ColumnKind::null;
+        std::int64_t number = 0;
+        std::string text; // keeps its storage from row to row
+    };
+
+    Cell& next() { return m_cells[m_used++]; }
+    // The batch is written as soon as its last row is complete.
+    void written() {
+        if (m_used == m_cells.size()) {
+            flush();
+        }
+    }
+
+    sqlite3_stmt* statement(std::size_t rows) {
+        sqlite3_stmt*& st = m_inserts[rows];
+        if (st == nullptr) {
+            std::string sql = m_head;
+            for (std::size_t r = 0; r < rows; ++r) {
+                sql += r == 0 ? "(" : ", (";
+                for (std::size_t i = 0; i < m_width; ++i) {
+                    sql += i == 0 ? "?" : ", ?";
+                }
+                sql += ')';
+            }
+            const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                                              SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+            if (rc != SQLITE_OK) {
+                throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
+            }
+        }
+        return st;
+    }
+
+    sqlite3* m_db;
+    const std::string* m_name;
+    BulkInsert* m_before;
+    std::size_t m_width;
+    std::string m_head;
+    std::vector<Cell> m_cells;
+    std::size_t m_used = 0;
+    std::vector<sqlite3_stmt*> m_inserts; // by number of rows
+};
+
 class SqliteConnection final : public Connection {
 public:
     explicit SqliteConnection(std::string name) : m_name(std::move(name)) {}
@@ -180,6 +305,11 @@ public:
         sqlite3_exec(m_handle, "ROLLBACK", nullptr, nullptr, nullptr);
     }
     std::int64_t last_insert_id() override { return sqlite3_last_insert_rowid(m_handle); }
+    std::unique_ptr<BulkInsert> bulk_insert(std::string_view table,
+                                            const std::vector<std::string>& columns,
+                                            BulkInsert* before) override {
+        return std::make_unique<SqliteBulkInsert>(m_handle, m_name, table, columns, before);
+    }
 
 private:
     std::string m_name;

@@ -386,3 +386,23 @@ TEST_CASE("parse_time_point rejects other forms") {
     CHECK(parse_time_point("7", k_now, tz) == std::nullopt);
     CHECK(parse_time_point("-7d", k_now, tz) == std::nullopt);
 }
+
+TEST_CASE("parse_utc_timestamp reads the machine time format strictly") {
+    CHECK(parse_utc_timestamp("1970-01-01T00:00:00Z") == 0);
+    CHECK(parse_utc_timestamp("2024-02-29T00:00:00Z").has_value());
+    CHECK_FALSE(parse_utc_timestamp("2023-02-29T00:00:00Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22 11:53:03"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22T24:00:00Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22T11:53:03+01:00"));
+    CHECK(parse_utc_timestamp("2026-11-22T11:53:03Z") == 1795348383);
+    CHECK(parse_utc_timestamp("0001-01-01T00:00:00Z") == -62135596800);
+    CHECK(parse_utc_timestamp("9999-12-31T23:59:59Z") == 253402300799);
+    CHECK_FALSE(parse_utc_timestamp("0000-01-01T00:00:00Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-13-01T00:00:00Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-04-31T00:00:00Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22T11:60:00Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22T11:53:60Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-2xT11:53:03Z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22T11:53:03z"));
+    CHECK_FALSE(parse_utc_timestamp("2026-11-22T11:53:03Z "));
+}
