@@ -460,23 +460,14 @@ public:
                const std::vector<std::optional<std::string>>& values) {
         settle();
         const auto& pq = libpq();
-        std::vector<const char*> params(values.size());
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            params[i] = values[i] ? values[i]->c_str() : nullptr;
+        const auto params = pointers(values);
+        const int n = static_cast<int>(params.size());
+        if (const std::string* name = prepared(sql, types)) {
+            return check(
+                pq.PQexecPrepared(m_conn, name->c_str(), n, params.data(), nullptr, nullptr, 0));
         }
-        const int n = static_cast<int>(values.size());
-        auto& cached = m_prepared[sql];
-        if (cached.uses++ == 0) {
-            return check(pq.PQexecParams(m_conn, sql.c_str(), n, types.data(), params.data(),
-                                         nullptr, nullptr, 0));
-        }
-        if (cached.name.empty()) {
-            std::string name = fmt::format("svcmgr_{}", ++m_statements);
-            check(pq.PQprepare(m_conn, name.c_str(), sql.c_str(), n, types.data()));
-            cached.name = std::move(name);
-        }
-        return check(
-            pq.PQexecPrepared(m_conn, cached.name.c_str(), n, params.data(), nullptr, nullptr, 0));
+        return check(pq.PQexecParams(m_conn, sql.c_str(), n, types.data(), params.data(), nullptr,
+                                     nullptr, 0));
     }
 
     // Sends `sql` for `statement` to read row by row (single-row mode): until its last row is
@@ -485,25 +476,14 @@ public:
               const std::vector<std::optional<std::string>>& values) {
         settle();
         const auto& pq = libpq();
-        std::vector<const char*> params(values.size());
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            params[i] = values[i] ? values[i]->c_str() : nullptr;
-        }
-        const int n = static_cast<int>(values.size());
-        auto& cached = m_prepared[sql];
-        int sent = 0;
-        if (cached.uses++ == 0) {
-            sent = pq.PQsendQueryParams(m_conn, sql.c_str(), n, types.data(), params.data(),
-                                        nullptr, nullptr, 0);
-        } else {
-            if (cached.name.empty()) {
-                std::string name = fmt::format("svcmgr_{}", ++m_statements);
-                check(pq.PQprepare(m_conn, name.c_str(), sql.c_str(), n, types.data()));
-                cached.name = std::move(name);
-            }
-            sent = pq.PQsendQueryPrepared(m_conn, cached.name.c_str(), n, params.data(), nullptr,
-                                          nullptr, 0);
-        }
+        const auto params = pointers(values);
+        const int n = static_cast<int>(params.size());
+        const std::string* name = prepared(sql, types);
+        const int sent = name != nullptr
+                             ? pq.PQsendQueryPrepared(m_conn, name->c_str(), n, params.data(),
+                                                      nullptr, nullptr, 0)
+                             : pq.PQsendQueryParams(m_conn, sql.c_str(), n, types.data(),
+                                                    params.data(), nullptr, nullptr, 0);
         if (sent == 0) {
             throw_pg(nullptr, m_conn, m_name);
         }
@@ -537,6 +517,31 @@ private:
         int uses = 0;
         std::string name;
     };
+
+    static std::vector<const char*>
+    pointers(const std::vector<std::optional<std::string>>& values) {
+        std::vector<const char*> params(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            params[i] = values[i] ? values[i]->c_str() : nullptr;
+        }
+        return params;
+    }
+
+    // The name `sql` is prepared under, from its second use on; null on its first (it then runs
+    // unprepared: most statements run once).
+    const std::string* prepared(const std::string& sql, const std::vector<Oid>& types) {
+        auto& cached = m_prepared[sql];
+        if (cached.uses++ == 0) {
+            return nullptr;
+        }
+        if (cached.name.empty()) {
+            std::string name = fmt::format("svcmgr_{}", ++m_statements);
+            check(libpq().PQprepare(m_conn, name.c_str(), sql.c_str(),
+                                    static_cast<int>(types.size()), types.data()));
+            cached.name = std::move(name);
+        }
+        return &cached.name;
+    }
     PgStatement* m_streaming = nullptr;
     PGconn* m_conn;
     std::string m_name;
