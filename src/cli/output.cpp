@@ -127,37 +127,41 @@ void append_json_literal(std::string& out, std::string_view s) {
     append_json_string(out, valid);
 }
 
+// Appends a number cell as the machine formats show it.
+void append_machine_number(std::string& out, ColumnType type, std::int64_t n) {
+    switch (type) {
+    case ColumnType::money:
+        append_money(out, n);
+        return;
+    case ColumnType::time:
+        append_iso_utc(out, n);
+        return;
+    case ColumnType::boolean:
+        out += n != 0 ? "yes" : "no";
+        return;
+    case ColumnType::percent:
+        append_percent(out, n);
+        return;
+    case ColumnType::hundredths:
+        append_hundredths(out, n);
+        return;
+    case ColumnType::text:
+    case ColumnType::code:
+    case ColumnType::integer:
+    case ColumnType::duration:
+        append_decimal(out, n);
+        return;
+    }
+}
+
 // The text of a non-NULL cell as the machine formats show it (before any quoting or escaping).
 // Returns a view of the cell itself or of scratch.
 std::string_view machine_text(ColumnType type, const Value& value, std::string& scratch) {
     if (const auto* text = std::get_if<std::string>(&value)) {
         return *text;
     }
-    std::int64_t n = std::get<std::int64_t>(value);
     scratch.clear();
-    switch (type) {
-    case ColumnType::money:
-        append_money(scratch, n);
-        break;
-    case ColumnType::time:
-        append_iso_utc(scratch, n);
-        break;
-    case ColumnType::boolean:
-        scratch = n != 0 ? "yes" : "no";
-        break;
-    case ColumnType::percent:
-        append_percent(scratch, n);
-        break;
-    case ColumnType::hundredths:
-        append_hundredths(scratch, n);
-        break;
-    case ColumnType::text:
-    case ColumnType::code:
-    case ColumnType::integer:
-    case ColumnType::duration:
-        append_decimal(scratch, n);
-        break;
-    }
+    append_machine_number(scratch, type, std::get<std::int64_t>(value));
     return scratch;
 }
 
@@ -298,31 +302,7 @@ struct RowWriter::Impl {
 
     // A number cell of a non-text column, appended as machine_text would give it: never quoted,
     // guarded or escaped in csv and tsv, whatever the delimiter.
-    void append_number(ColumnType type, std::int64_t n) {
-        switch (type) {
-        case ColumnType::money:
-            append_money(line, n);
-            return;
-        case ColumnType::time:
-            append_iso_utc(line, n);
-            return;
-        case ColumnType::boolean:
-            line += n != 0 ? "yes" : "no";
-            return;
-        case ColumnType::percent:
-            append_percent(line, n);
-            return;
-        case ColumnType::hundredths:
-            append_hundredths(line, n);
-            return;
-        case ColumnType::text:
-        case ColumnType::code:
-        case ColumnType::integer:
-        case ColumnType::duration:
-            append_decimal(line, n);
-            return;
-        }
-    }
+    void append_number(ColumnType type, std::int64_t n) { append_machine_number(line, type, n); }
 
     static const Value& cell(const Row& row, std::size_t i) {
         static const Value null;
