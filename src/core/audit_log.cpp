@@ -28,12 +28,13 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string sha256_hex(std::string_view first, std::string_view second) {
-    sha256_ctx ctx{};
-    sha256_init(&ctx);
-    sha256_update(&ctx, first.size(), reinterpret_cast<const std::uint8_t*>(first.data()));
-    sha256_update(&ctx, second.size(), reinterpret_cast<const std::uint8_t*>(second.data()));
-    std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
-    sha256_digest(&ctx, digest.size(), digest.data());
+    Sha256 hash;
+    hash.update(first.data(), first.size());
+    hash.update(second.data(), second.size());
+    return to_hex(hash.digest());
+}
+
+std::string to_hex(const Digest& digest) {
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string hex(digest.size() * 2, '0');
     for (std::size_t i = 0; i < digest.size(); ++i) {
@@ -159,6 +160,13 @@ std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_v
 void append_audit(Database& db, const Stamp& stamp, std::string_view action,
                   std::string_view entity, std::string_view entity_id, const Json& before,
                   const Json& after) {
+    append_audit_text(db, stamp, action, entity, entity_id,
+                      canonical_json(Json{{"after", after}, {"before", before}}));
+}
+
+void append_audit_text(Database& db, const Stamp& stamp, std::string_view action,
+                       std::string_view entity, std::string_view entity_id,
+                       std::string_view change) {
     if (stamp.actor.empty()) {
         throw Error(ErrorKind::usage, "the actor may not be empty");
     }
@@ -171,11 +179,10 @@ void append_audit(Database& db, const Stamp& stamp, std::string_view action,
             prev_hash = last.text(1);
         }
     }
-    const std::string change = canonical_json(Json{{"after", after}, {"before", before}});
-    const Json row = {{"seq", seq},       {"at", stamp.now},  {"actor", stamp.actor},
-                      {"action", action}, {"entity", entity}, {"entity_id", entity_id},
-                      {"change", change}};
-    const std::string hash = sha256_hex(prev_hash + canonical_json(row));
+    Sha256Writer hasher;
+    hasher.write(prev_hash);
+    write_audit_row(hasher, seq, stamp.now, stamp.actor, action, entity, entity_id, change);
+    const std::string hash = to_hex(hasher.finish());
     Statement insert(db, "INSERT INTO audit (seq, at, actor, action, entity, entity_id, change, "
                          "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
     insert.bind_all(seq, stamp.now, stamp.actor, action, entity, entity_id, change, prev_hash, hash)

@@ -43,6 +43,9 @@ char* escape_json_chars(char* out, std::string_view s);
 
 using Digest = std::array<std::uint8_t, SHA256_DIGEST_SIZE>;
 
+// A digest as 64 lowercase hex characters.
+std::string to_hex(const Digest& digest);
+
 // SHA-256 as the hash of a HashWriter.
 class Sha256 {
 public:
@@ -171,6 +174,12 @@ std::string canonical_audit_row(std::int64_t seq, std::int64_t at, std::string_v
 void append_audit(Database& db, const Stamp& stamp, std::string_view action,
                   std::string_view entity, std::string_view entity_id, const Json& before,
                   const Json& after);
+
+// The same with the change given as its canonical text (`{"after":...,"before":...}`), for
+// changes too large to build as a Json value.
+void append_audit_text(Database& db, const Stamp& stamp, std::string_view action,
+                       std::string_view entity, std::string_view entity_id,
+                       std::string_view change);
 
 // The entity_id of a batch record: its change lists many rows of one entity.
 inline constexpr std::string_view k_batch_id = "*";

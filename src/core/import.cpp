@@ -86,11 +86,10 @@ public:
         if (m_order.empty()) {
             m_order = columns_by_name(m_select);
         }
-        m_rows[key_text(key)] = sha256_hex(canonical_row(m_select, m_order));
+        const std::string state = canonical_row(m_select, m_order);
         m_select.reset();
-        if (m_rows.size() >= k_batch_rows) {
-            flush();
-        }
+        m_hasher.write(state);
+        push(key);
     }
 
     // A row just written with a value for every column of its table, `layout` naming them (the
@@ -98,30 +97,45 @@ public:
     // stays text).
     void add(const Value& key, const RowLayout& layout, const std::vector<Value>& values) {
         write_canonical_row(m_hasher, layout, ValueRow{values});
-        m_rows[key_text(key)] = hex(m_hasher.finish());
-        if (m_rows.size() >= k_batch_rows) {
-            flush();
-        }
+        push(key);
     }
 
+    // Writes the record of the rows added since the last one: its change is the canonical text
+    // of {"after": {"rows": {KEY: HASH, ...}}, "before": null}, built here rather than as a Json
+    // value (a record lists up to k_batch_rows rows).
     void flush() {
         if (m_rows.empty()) {
             return;
         }
-        append_audit(m_db, m_stamp, "import", m_entity, k_batch_id, nullptr,
-                     Json{{"rows", std::move(m_rows)}});
-        m_rows = Json::object();
+        // Keys in byte order, as canonical_json orders them; a key written twice keeps its last
+        // state.
+        std::stable_sort(m_rows.begin(), m_rows.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string change = R"({"after":{"rows":{)";
+        change.reserve(m_rows.size() * (2 * std::tuple_size_v<Digest> + 16));
+        for (std::size_t i = 0; i < m_rows.size(); ++i) {
+            if (i + 1 < m_rows.size() && m_rows[i + 1].first == m_rows[i].first) {
+                continue;
+            }
+            if (change.back() != '{') {
+                change += ',';
+            }
+            append_json_string(change, m_rows[i].first);
+            change += R"(:")";
+            change += to_hex(m_rows[i].second);
+            change += '"';
+        }
+        change += R"(}},"before":null})";
+        append_audit_text(m_db, m_stamp, "import", m_entity, k_batch_id, change);
+        m_rows.clear();
     }
 
 private:
-    static std::string hex(const Digest& digest) {
-        static constexpr std::string_view k_hex = "0123456789abcdef";
-        std::string out(digest.size() * 2, '0');
-        for (std::size_t i = 0; i < digest.size(); ++i) {
-            out[2 * i] = k_hex[digest[i] >> 4];
-            out[2 * i + 1] = k_hex[digest[i] & 0xF];
+    void push(const Value& key) {
+        m_rows.emplace_back(key_text(key), m_hasher.finish());
+        if (m_rows.size() >= k_batch_rows) {
+            flush();
         }
-        return out;
     }
 
     Database& m_db;
@@ -130,7 +144,7 @@ private:
     Statement m_select;
     std::vector<int> m_order;
     Sha256Writer m_hasher;
-    Json m_rows = Json::object();
+    std::vector<std::pair<std::string, Digest>> m_rows; // key and state hash, in added order
 };
 
 // A column of the table a dataset is stored in.
@@ -505,9 +519,19 @@ protected:
                 }
                 keys.reset();
             }
-            // SQLite builds an index faster at the end; a server's COPY is its own path.
-            if (m_next_id == 1 && dialect(m_db) == Dialect::sqlite) {
-                drop_indexes();
+            // SQLite builds an index faster at the end than it updates it row by row at random
+            // places (a server's COPY is its own path): into an empty table the secondary
+            // indexes go at once; into one with rows, once the import has added a sixteenth of
+            // them, when rebuilding them costs less than the rows still to come would.
+            if (dialect(m_db) == Dialect::sqlite) {
+                if (m_next_id == 1) {
+                    drop_indexes();
+                } else {
+                    Statement rows(m_db, fmt::format("SELECT count(*) FROM {}", m_table));
+                    rows.step();
+                    m_drop_indexes_at = std::max<std::int64_t>(1, rows.int64(0) / 16);
+                    rows.reset();
+                }
             }
         }
     }
@@ -638,6 +662,10 @@ protected:
                 add_cell(*m_writer, v);
             }
             ++m_result.created;
+            if (m_result.created == m_drop_indexes_at) {
+                flush_inserts();
+                drop_indexes();
+            }
             if (m_writer->buffered_rows() == 0) {
                 m_pending_ids.clear();
                 m_pending_naturals.clear();
@@ -738,6 +766,7 @@ protected:
     std::unordered_set<std::int64_t> m_pending_ids;
     std::unordered_set<std::string> m_pending_naturals;
     std::vector<std::string> m_dropped_indexes;
+    std::int64_t m_drop_indexes_at = 0; // rows created after which they are dropped; 0: never
 };
 
 // ---- customers ----------------------------------------------------------------------------------
