@@ -1135,9 +1135,9 @@ private:
     std::vector<Value> m_customer_state;
     Statement m_customer_by_id, m_customer_by_email, m_customer_by_name;
     std::unique_ptr<BulkInsert> m_new_customers;
-    bool m_stage = false;            // new customers go through temp.import_customer
-    std::int64_t m_staged = 0;       // rows there not yet written to the customer table
-    std::int64_t m_moved_rowid = 0;  // the last row there that was
+    bool m_stage = false;           // new customers go through temp.import_customer
+    std::int64_t m_staged = 0;      // rows there not yet written to the customer table
+    std::int64_t m_moved_rowid = 0; // the last row there that was
     std::optional<Statement> m_move_customers;
     IdSet m_known_customers; // customers that exist or are held back, as far as seen
     KeyFilter m_emails;      // customers' emails, stored or held back
