@@ -1,0 +1,100 @@
+// The customers a ticket import creates on SQLite: staged and written in id order, yet seen by
+// every lookup that needs them, with the foreign keys back on afterwards.
+
+#include <svcmgr/error.hpp>
+#include <svcmgr/exchange.hpp>
+
+#include "helpers.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <string>
+
+using namespace svcmgr;
+
+namespace {
+
+constexpr std::int64_t k_t0 = 1795348383; // 2026-11-22T11:53:03Z
+
+void import_csv(Database& db, const std::string& text) {
+    std::FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
+    REQUIRE(in != nullptr);
+    auto source = csv_source(in);
+    try {
+        import_dataset(db, Dataset::tickets, *source, {}, {"lena", k_t0});
+    } catch (...) {
+        std::fclose(in);
+        throw;
+    }
+    std::fclose(in);
+}
+
+std::string customers(Database& db) {
+    std::string all;
+    Statement st(db, "SELECT id || ' ' || name || ' ' || coalesce(email, '-') FROM customer "
+                     "ORDER BY id");
+    while (st.step()) {
+        all += st.text(0) + "\n";
+    }
+    return all;
+}
+
+std::string ticket_customers(Database& db) {
+    std::string all;
+    Statement st(db, "SELECT id || ':' || customer_id FROM ticket ORDER BY id");
+    while (st.step()) {
+        all += st.text(0) + " ";
+    }
+    return all;
+}
+
+} // namespace
+
+TEST_CASE("a ticket import finds the customers it created earlier, by id, email and name") {
+    Database db = Database::open_memory();
+    import_csv(db, "title,customer_id,customer,email\n"
+                   "Kvitto saknas,900,Åsa Öberg,asa@example.se\n"
+                   "Arve puudu,17,Jüri Tamm,juri@example.ee\n"
+                   // the same customer by email alone, then by id alone
+                   "Faktura igen,,Åsa Öberg,asa@example.se\n"
+                   "Arve uuesti,17,,\n"
+                   // by name alone: a lookup by name, after the ones staged are written
+                   "Zaslon,,Ivan Horvat,\n"
+                   "Zaslon opet,,Ivan Horvat,\n"
+                   // an id too large for the importer's bitmap
+                   "Tagihan,40000000,Budi Santoso,budi@example.id\n"
+                   "Tagihan lagi,40000000,,\n");
+    CHECK(customers(db) == "17 Jüri Tamm juri@example.ee\n"
+                           "900 Åsa Öberg asa@example.se\n"
+                           "901 Ivan Horvat -\n"
+                           "40000000 Budi Santoso budi@example.id\n");
+    CHECK(ticket_customers(db) == "1:900 2:17 3:900 4:17 5:901 6:901 7:40000000 8:40000000 ");
+    CHECK(test::scalar(db, "PRAGMA foreign_keys") == 1);
+    Statement orphans(db, "PRAGMA foreign_key_check");
+    CHECK_FALSE(orphans.step());
+}
+
+TEST_CASE("a ticket import refuses a customer it cannot find or create, and writes nothing") {
+    Database db = Database::open_memory();
+    import_csv(db, "title,customer_id,customer,email\nKvitto saknas,5,Åsa Öberg,asa@example.se\n");
+    const std::string before = customers(db);
+    try {
+        import_csv(db, "title,customer_id,customer,email\n"
+                       "Arve puudu,17,Jüri Tamm,juri@example.ee\n"
+                       "Faktura,6,,\n");
+        FAIL("the import should have failed");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) == "row 3, column customer: no customer with id 6: give its "
+                                       "name in the customer column to create it");
+    }
+    // Another customer's email under a new id.
+    CHECK_THROWS_WITH_AS(
+        import_csv(db, "title,customer_id,customer,email\n"
+                       "Arve,18,Jüri Tamm,juri@example.ee\n"
+                       "Arve,19,Juri T.,juri@example.ee\n"),
+        "row 3, column email: email juri@example.ee belongs to customer 18, not 19", Error);
+    CHECK(customers(db) == before);
+    CHECK(test::scalar(db, "SELECT count(*) FROM ticket") == 1);
+    CHECK(test::scalar(db, "PRAGMA foreign_keys") == 1);
+}
