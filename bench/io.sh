@@ -118,12 +118,14 @@ with open("shell-refs.csv", newline="", encoding="utf-8") as f, \
     for row in r:
         row[0] = str(int(row[0]) + n); row[1] = "M" + row[0]; w.writerow(row)
 PY
-cp "gen-$N.db" full.db
+# A copy without the WAL a previous run left: SQLite would replay it onto the copy.
+copy_db() { rm -f "$2" "$2-wal" "$2-shm"; cp "$1" "$2"; }
+copy_db "gen-$N.db" full.db
 t_sv=$(timed "$SVCMGR" --db full.db -q ticket import more.csv)
 shell_schema full-shell.db
 sqlite3 full-shell.db ".import --csv shell-refs.csv ticket"
 t_sq=$(timed sqlite3 full-shell.db ".import --csv shell-more.csv ticket")
-cp "gen-$N.db" full.db
+copy_db "gen-$N.db" full.db
 rss=$(peak_rss "$SVCMGR" --db full.db -q ticket import more.csv)
 report import+ "$t_sv" "$t_sq" "$rss"
 echo "files in $DIR"
