@@ -46,7 +46,8 @@ public:
 // COPY. The writer holds rows back and writes them when it has enough, or on flush(); held rows
 // are not visible to the connection's statements. A write that fails leaves the transaction to
 // be rolled back (SQLite also checks foreign keys only at COMMIT once a writer exists); a writer
-// destroyed without flush() drops the rows it holds.
+// destroyed without flush() drops the rows it holds. On PostgreSQL the COPY stays open after a
+// write until the connection's next statement, which ends it (and reports its error, if any).
 class BulkInsert {
 public:
     virtual ~BulkInsert() = default;

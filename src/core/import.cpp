@@ -510,6 +510,20 @@ protected:
             m_next_id = next.int64(0);
             next.reset();
             m_first_new_id = m_next_id;
+            // An index is built faster at the end than updated row by row at random places:
+            // into an empty table the secondary indexes go at once (on PostgreSQL also the
+            // table's foreign keys, checked row by row by triggers: added again at the end, they
+            // check every row in one join); into a SQLite table with rows, once the import has
+            // added a sixteenth of them, when rebuilding costs less than the rows still to come
+            // would. (On a server, a table with rows is not locked for its readers.)
+            if (m_next_id == 1) {
+                drop_indexes();
+            } else if (dialect(m_db) == Dialect::sqlite) {
+                Statement rows(m_db, fmt::format("SELECT count(*) FROM {}", m_table));
+                rows.step();
+                m_drop_indexes_at = std::max<std::int64_t>(1, rows.int64(0) / 16);
+                rows.reset();
+            }
             m_writer = connection(m_db).bulk_insert(
                 m_table, std::vector<std::string>(names.begin(), names.end()), before_rows());
             if (!m_natural_column.empty()) {
@@ -521,20 +535,6 @@ protected:
                     m_naturals.insert(keys.text_view(0));
                 }
                 keys.reset();
-            }
-            // SQLite builds an index faster at the end than it updates it row by row at random
-            // places (a server's COPY is its own path): into an empty table the secondary
-            // indexes go at once; into one with rows, once the import has added a sixteenth of
-            // them, when rebuilding them costs less than the rows still to come would.
-            if (dialect(m_db) == Dialect::sqlite) {
-                if (m_next_id == 1) {
-                    drop_indexes();
-                } else {
-                    Statement rows(m_db, fmt::format("SELECT count(*) FROM {}", m_table));
-                    rows.step();
-                    m_drop_indexes_at = std::max<std::int64_t>(1, rows.int64(0) / 16);
-                    rows.reset();
-                }
             }
         }
     }
@@ -555,19 +555,67 @@ protected:
     // instead of being updated row by row (within the same transaction: a failed import keeps
     // them). The automatic indexes of UNIQUE columns, which the lookups use, stay.
     void drop_indexes() { drop_indexes(m_table, m_dropped_indexes); }
-    // Drops the secondary indexes of `table`, adding the statements that create them to `into`.
+    // Drops the secondary indexes of `table` (on PostgreSQL also its foreign keys, and its id
+    // trigger is disabled), adding the statements that restore them to `into`.
     void drop_indexes(std::string_view table, std::vector<std::string>& into) {
-        Statement list(m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
-                             "tbl_name = $1 AND sql IS NOT NULL ORDER BY name");
-        list.bind(1, table);
-        std::vector<std::string> names;
-        while (list.step()) {
-            names.push_back(list.text(0));
-            into.push_back(list.text(1));
+        std::vector<std::string> drops;
+        if (dialect(m_db) == Dialect::sqlite) {
+            Statement list(m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                                 "tbl_name = $1 AND sql IS NOT NULL ORDER BY name");
+            list.bind(1, table);
+            while (list.step()) {
+                drops.push_back(fmt::format("DROP INDEX \"{}\"", list.text_view(0)));
+                into.push_back(list.text(1));
+            }
+            list.reset();
+        } else {
+            // Indexes that no constraint owns (not the primary key's, not UNIQUE's).
+            Statement indexes(
+                m_db, "SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid) "
+                      "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+                      "i.indexrelid JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN "
+                      "pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = $1 "
+                      "AND n.nspname = current_schema() AND NOT i.indisunique AND NOT "
+                      "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = "
+                      "i.indexrelid) ORDER BY c.relname");
+            indexes.bind(1, table);
+            while (indexes.step()) {
+                drops.push_back(fmt::format("DROP INDEX \"{}\"", indexes.text_view(0)));
+                into.push_back(indexes.text(1));
+            }
+            indexes.reset();
+            Statement keys(m_db, "SELECT k.conname, pg_catalog.pg_get_constraintdef(k.oid) "
+                                 "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON "
+                                 "t.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
+                                 "t.relnamespace WHERE t.relname = $1 AND n.nspname = "
+                                 "current_schema() AND k.contype = 'f' ORDER BY k.conname");
+            keys.bind(1, table);
+            while (keys.step()) {
+                m_foreign_keys_dropped = true;
+                drops.push_back(
+                    fmt::format("ALTER TABLE {} DROP CONSTRAINT \"{}\"", table, keys.text_view(0)));
+                into.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT \"{}\" {}", table,
+                                           keys.text_view(0), keys.text_view(1)));
+            }
+            keys.reset();
+            // The trigger that gives a row without an id the next one: the importer gives every
+            // new row its id (pieces of svcmgr's schema, src/core/schema.cpp).
+            Statement id_trigger(m_db, "SELECT g.tgname FROM pg_catalog.pg_trigger g JOIN "
+                                       "pg_catalog.pg_class t ON t.oid = g.tgrelid JOIN "
+                                       "pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                                       "WHERE t.relname = $1 AND n.nspname = current_schema() "
+                                       "AND g.tgname = $1 || '_id' AND g.tgenabled <> 'D'");
+            id_trigger.bind(1, table);
+            if (id_trigger.step()) {
+                drops.push_back(fmt::format("ALTER TABLE {} DISABLE TRIGGER \"{}\"", table,
+                                            id_trigger.text_view(0)));
+                into.push_back(fmt::format("ALTER TABLE {} ENABLE TRIGGER \"{}\"", table,
+                                           id_trigger.text_view(0)));
+            }
+            id_trigger.reset();
         }
-        list.reset();
-        for (const std::string& name : names) {
-            exec(m_db, fmt::format("DROP INDEX \"{}\"", name));
+        for (const std::string& drop : drops) {
+            exec(m_db, drop);
         }
     }
 
@@ -576,7 +624,7 @@ protected:
     void end_of_rows() override {
         flush_inserts();
         m_writer.reset();
-        if (!m_dropped_indexes.empty()) {
+        if (!m_dropped_indexes.empty() && dialect(m_db) == Dialect::sqlite) {
             // SQLite sorts the keys of a new index in memory up to the size of the page cache,
             // on top of the cache: a smaller one for the sort keeps the import within its memory.
             exec(m_db, fmt::format("PRAGMA cache_size = {}", k_sort_cache_kib));
@@ -769,7 +817,8 @@ protected:
     std::unordered_set<std::int64_t> m_pending_ids;
     std::unordered_set<std::string> m_pending_naturals;
     std::vector<std::string> m_dropped_indexes;
-    std::int64_t m_drop_indexes_at = 0; // rows created after which they are dropped; 0: never
+    std::int64_t m_drop_indexes_at = 0;  // rows created after which they are dropped; 0: never
+    bool m_foreign_keys_dropped = false; // to be added again at the end (PostgreSQL)
 };
 
 // ---- customers ----------------------------------------------------------------------------------
@@ -893,9 +942,9 @@ protected:
         m_next_customer = next.int64(0);
         m_first_new_customer = m_next_customer;
         next.reset();
-        // New customers arrive in any id order: into an empty table (SQLite), the name index is
-        // built at the end too, or before the first lookup by name.
-        if (m_first_new_customer == 1 && dialect(m_db) == Dialect::sqlite && is_batched()) {
+        // New customers arrive in any id order: into an empty table, the name index is built at
+        // the end too, or before the first lookup by name.
+        if (m_first_new_customer == 1 && is_batched()) {
             drop_indexes("customer", m_customer_indexes);
         }
         Statement emails(m_db, "SELECT email FROM customer WHERE email IS NOT NULL");
@@ -905,9 +954,12 @@ protected:
         emails.reset();
     }
 
-    // New customers are written before the tickets that name them, unless staged (foreign keys
-    // are then off: every ticket's customer is checked here).
-    BulkInsert* before_rows() override { return m_stage ? nullptr : m_new_customers.get(); }
+    // New customers are written before the tickets that name them, unless the foreign keys are
+    // off or dropped for the import (every ticket's customer is checked here): SQLite stages
+    // them, PostgreSQL sends them in blocks of their own.
+    BulkInsert* before_rows() override {
+        return m_stage || m_foreign_keys_dropped ? nullptr : m_new_customers.get();
+    }
 
     bool foreign_keys_on() {
         Statement st(m_db, "PRAGMA foreign_keys");

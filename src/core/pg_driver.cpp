@@ -412,6 +412,7 @@ public:
     }
     void rollback() noexcept override {
         try {
+            end_copy("svcmgr: rolled back");
             settle();
         } catch (...) { // NOLINT(bugprone-empty-catch): the rollback goes ahead regardless
         }
@@ -432,17 +433,33 @@ public:
                                             const std::vector<std::string>& columns,
                                             BulkInsert* before) override;
 
-    // Runs `copy` (a COPY ... FROM STDIN) with `data` in COPY's text format, to its end.
-    void copy_in(const std::string& copy, std::string_view data) {
-        settle();
+    // Sends `data`, rows in COPY's text format, to `copy` (a COPY ... FROM STDIN), which stays
+    // open for more: the server works through the rows while the caller reads on. Any other
+    // statement on the connection ends it first (settle), and so sees the rows.
+    void copy_send(const std::string& copy, std::string_view data) {
         const auto& pq = libpq();
-        const Result started(pq.PQexec(m_conn, copy.c_str()));
-        if (!started || pq.PQresultStatus(started.get()) != PGRES_COPY_IN) {
-            throw_pg(started.get(), m_conn, m_name);
+        if (m_copying != copy) {
+            settle();
+            const Result started(pq.PQexec(m_conn, copy.c_str()));
+            if (!started || pq.PQresultStatus(started.get()) != PGRES_COPY_IN) {
+                throw_pg(started.get(), m_conn, m_name);
+            }
+            m_copying = copy;
         }
-        const bool sent = pq.PQputCopyData(m_conn, data.data(), static_cast<int>(data.size())) == 1;
-        // Ended either way, so that the connection leaves the COPY state.
-        const bool ended = pq.PQputCopyEnd(m_conn, sent ? nullptr : "svcmgr: send failed") == 1;
+        if (pq.PQputCopyData(m_conn, data.data(), static_cast<int>(data.size())) != 1) {
+            end_copy("svcmgr: send failed");
+            throw_pg(nullptr, m_conn, m_name);
+        }
+    }
+
+    // Ends the open COPY, if any: with `abort`, the server discards it.
+    void end_copy(const char* abort = nullptr) {
+        if (m_copying.empty()) {
+            return;
+        }
+        m_copying.clear();
+        const auto& pq = libpq();
+        const bool ended = pq.PQputCopyEnd(m_conn, abort) == 1;
         std::optional<Result> failed;
         while (PGresult* raw = pq.PQgetResult(m_conn)) {
             Result r(raw);
@@ -450,7 +467,7 @@ public:
                 failed = std::move(r);
             }
         }
-        if (failed || !sent || !ended) {
+        if (abort == nullptr && (failed || !ended)) {
             throw_pg(failed ? failed->get() : nullptr, m_conn, m_name);
         }
     }
@@ -501,8 +518,10 @@ public:
         }
     }
 
-    // Frees the connection for another statement: the streaming statement buffers its rest.
+    // Frees the connection for another statement: an open COPY ends, the streaming statement
+    // buffers its rest.
     void settle() {
+        end_copy();
         if (m_streaming != nullptr) {
             PgStatement* streaming = m_streaming;
             m_streaming = nullptr;
@@ -543,6 +562,7 @@ private:
         return &cached.name;
     }
     PgStatement* m_streaming = nullptr;
+    std::string m_copying; // the COPY open, if any
     PGconn* m_conn;
     std::string m_name;
     std::unordered_map<std::string, Prepared> m_prepared;
@@ -744,11 +764,8 @@ public:
             m_before->flush();
         }
         m_rows = 0;
-        std::string data;
-        data.swap(m_buffer);
-        m_connection.copy_in(m_copy, data);
-        data.clear();
-        m_buffer.swap(data); // keeps the block's storage
+        m_connection.copy_send(m_copy, m_buffer);
+        m_buffer.clear(); // keeps the block's storage
     }
 
 private:

@@ -30,7 +30,7 @@ struct Migration {
 // Each migration is applied once, in order, in its own transaction; PRAGMA user_version (on
 // PostgreSQL the table svcmgr_schema) counts them. Never edit a released migration: append a new
 // one. The SQLite text is what the database stores in sqlite_schema: it must not change.
-constexpr std::array<Migration, 3> k_migrations = {{
+constexpr std::array<Migration, 4> k_migrations = {{
     // 1: customers, tickets, their history, settings and the audit trail.
     {R"sql(
 {functions}CREATE TABLE setting (
@@ -170,6 +170,9 @@ CREATE INDEX ticket_active ON ticket (status, category, channel, created_at)
     WHERE status IN ('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts');
 )sql",
      {}},
+    // 4: an import's batch audit records are large (a hash per row) and do not compress: on
+    // PostgreSQL their text is stored without trying (nothing on SQLite).
+    {"{audit_storage}", {}},
 }};
 
 // The pieces of the migrations that the dialects spell differently.
@@ -181,6 +184,8 @@ struct DialectPieces {
     std::string_view functions;
     // Triggers refusing UPDATE and DELETE (and on PostgreSQL TRUNCATE) on the audit trail.
     std::string_view audit_append_only;
+    // How the audit's change text is stored (PostgreSQL: uncompressed, out of line when large).
+    std::string_view audit_storage;
 };
 
 constexpr DialectPieces k_sqlite = {
@@ -192,6 +197,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql",
+    .audit_storage = "",
 };
 
 constexpr DialectPieces k_postgres = {
@@ -221,6 +227,7 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
     FOR EACH STATEMENT EXECUTE FUNCTION svcmgr_audit_append_only();
 )sql",
+    .audit_storage = "ALTER TABLE audit ALTER COLUMN change SET STORAGE EXTERNAL;",
 };
 
 // PostgreSQL's ids as SQLite gives an INTEGER PRIMARY KEY: one more than the largest when none
@@ -284,7 +291,8 @@ std::string migration_sql(Dialect dialect, std::size_t index) {
     const DialectPieces& d = dialect == Dialect::postgres ? k_postgres : k_sqlite;
     std::string sql = fmt::format(
         fmt::runtime(m.ddl), fmt::arg("int", d.integer), fmt::arg("without_rowid", d.without_rowid),
-        fmt::arg("functions", d.functions), fmt::arg("audit_append_only", d.audit_append_only));
+        fmt::arg("functions", d.functions), fmt::arg("audit_append_only", d.audit_append_only),
+        fmt::arg("audit_storage", d.audit_storage));
     if (dialect == Dialect::postgres) {
         for (const Numbered& n : m.numbered) {
             if (!n.table.empty()) {

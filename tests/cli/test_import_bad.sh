@@ -93,6 +93,45 @@ run svcmgr ticket import "$T/nope.csv"
 expect_status 66
 expect_err "svcmgr: error: cannot open $T/nope.csv: No such file or directory"
 
+# Into empty tables the import drops the secondary indexes (on PostgreSQL also the foreign keys,
+# and disables the id triggers) and restores them at the end: a bad row, after some good ones,
+# leaves every one of them in place.
+schema_objects() {
+    if on_postgres; then
+        sql "SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema()
+             UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid)
+               FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+             UNION ALL SELECT 'trigger ' || tgname || ' ' || tgenabled::text FROM pg_trigger
+               WHERE NOT tgisinternal ORDER BY 1"
+    else
+        sql "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema
+             WHERE type IN ('index', 'trigger') ORDER BY 1"
+    fi
+}
+reset_db
+svcmgr config list >/dev/null
+objects=$(schema_objects)
+begin "a bad row into empty tables leaves their indexes, keys and triggers"
+printf 'id,title,customer,email,status\n5,Kvitto saknas,Åsa Öberg,asa@example.se,open\n' >"$T/in.csv"
+printf '6,Arve puudu,Jüri Tamm,juri@example.ee,new\n7,Tagihan,Budi Santoso,,done\n' >>"$T/in.csv"
+run svcmgr ticket import "$T/in.csv"
+expect_status 65
+expect_err "svcmgr: error: row 4, column status: unknown status 'done' (statuses: new, open, in_progress, waiting_customer, waiting_parts, resolved, closed)"
+expect_eq "$(schema_objects)" "$objects" "indexes, constraints and triggers"
+expect_eq "$(sql 'SELECT count(*) FROM ticket; SELECT count(*) FROM customer')" "0
+0" "rows"
+
+begin "a good import into empty tables restores them too"
+printf 'id,title,customer,email\n5,Kvitto saknas,Åsa Öberg,asa@example.se\n' >"$T/in.csv"
+run svcmgr -q ticket import "$T/in.csv"
+expect_status 0
+expect_eq "$(schema_objects)" "$objects" "indexes, constraints and triggers"
+# New rows get the next ids again (on PostgreSQL from the id trigger).
+expect_eq "$(svcmgr ticket add 'Arve puudu' --customer 'Jüri Tamm')" "6" "the next ticket's id"
+expect_eq "$(sql 'SELECT max(id) FROM customer')" "2" "the next customer's id"
+run svcmgr db check
+expect_status 0
+
 begin "import reads csv or jsonl only"
 run svcmgr --format tsv ticket import "$T/in.csv"
 expect_status 2
