@@ -925,8 +925,8 @@ protected:
                        "name TEXT NOT NULL, email TEXT, created_at INTEGER NOT NULL)");
             exec(m_db, "DELETE FROM temp.import_customer");
             m_move_customers.emplace(
-                m_db, "INSERT INTO customer (id, name, email, created_at) SELECT id, name, email, "
-                      "created_at FROM temp.import_customer WHERE rowid > $1 ORDER BY id");
+                m_db, "INSERT OR FAIL INTO customer (id, name, email, created_at) SELECT id, name, "
+                      "email, created_at FROM temp.import_customer WHERE rowid > $1 ORDER BY id");
         }
         m_new_customers =
             connection(m_db).bulk_insert(m_stage ? "temp.import_customer" : "customer",
