@@ -3,8 +3,10 @@
 #   svcmgr   `svcmgr ticket import tickets.csv` into a new database (COPY, every row validated,
 #            customers created, batch audit records, one transaction)
 #   psql     psql's `\copy` of the same customer and ticket rows (already in the table's text
-#            form) into a new database with svcmgr's schema, in one transaction: the server's
-#            own cost of the rows, triggers and indexes
+#            form) into a new database with svcmgr's schema, in one transaction, loaded as svcmgr
+#            loads empty tables (secondary indexes and the foreign key dropped, id triggers
+#            disabled, all restored before COMMIT): the server's own cost of the same work; and
+#            once more into the indexes row by row, the reference of earlier runs
 # rows/s for each, the ratio svcmgr/psql, svcmgr's CPU time and peak RSS (/usr/bin/time).
 # Usage: bash bench/pg_import.sh [SVCMGR] [N]    (N defaults to 1000000)
 # The tickets come from bench/io.sh's files in BENCH_DIR (tickets.csv, else generated here).
@@ -57,14 +59,42 @@ read -r user sys rss <svcmgr-time.txt
 # The same rows as the server stores them, for psql's \copy (text format).
 chmod 0777 "$DIR"
 psql_ -d svcmgr_bench -c "\\copy customer TO '$DIR/customer.copy'" -c "\\copy ticket TO '$DIR/ticket.copy'"
+# psql the way svcmgr loads empty tables: the secondary indexes and the foreign key dropped and
+# the id triggers disabled first, all restored before COMMIT (the statements from the catalog).
 fresh psql_bench
+restore=$(psql_ -d psql_bench -c "
+    SELECT string_agg(sql, E';\n' ORDER BY n) FROM (
+      SELECT 1 AS n, pg_get_indexdef(i.indexrelid) AS sql FROM pg_index i
+        JOIN pg_class t ON t.oid = i.indrelid
+        WHERE t.relname IN ('ticket', 'customer') AND NOT i.indisunique
+      UNION ALL SELECT 2, 'ALTER TABLE ticket ADD CONSTRAINT ' || conname || ' ' ||
+          pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = 'ticket'::regclass AND contype = 'f'
+      UNION ALL SELECT 3, 'ALTER TABLE ticket ENABLE TRIGGER ticket_id; ALTER TABLE customer ENABLE TRIGGER customer_id') s")
+drop=$(psql_ -d psql_bench -c "
+    SELECT string_agg(sql, E';\n') FROM (
+      SELECT 'DROP INDEX ' || c.relname AS sql FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        JOIN pg_class t ON t.oid = i.indrelid
+        WHERE t.relname IN ('ticket', 'customer') AND NOT i.indisunique
+      UNION ALL SELECT 'ALTER TABLE ticket DROP CONSTRAINT ' || conname FROM pg_constraint
+        WHERE conrelid = 'ticket'::regclass AND contype = 'f'
+      UNION ALL SELECT 'ALTER TABLE ticket DISABLE TRIGGER ticket_id; ALTER TABLE customer DISABLE TRIGGER customer_id') s")
 start=$(seconds)
-psql_ -d psql_bench -c "BEGIN" -c "\\copy customer FROM '$DIR/customer.copy'" \
-    -c "\\copy ticket FROM '$DIR/ticket.copy'" -c "COMMIT"
+psql_ -d psql_bench -c "BEGIN" -c "$drop" -c "\\copy customer FROM '$DIR/customer.copy'" \
+    -c "\\copy ticket FROM '$DIR/ticket.copy'" -c "$restore" -c "COMMIT"
 t_pq=$(elapsed "$start" "$(seconds)")
+
+# And row by row into the indexes, as before (the reference of earlier runs).
+fresh psql_plain
+start=$(seconds)
+psql_ -d psql_plain -c "BEGIN" -c "\\copy customer FROM '$DIR/customer.copy'" \
+    -c "\\copy ticket FROM '$DIR/ticket.copy'" -c "COMMIT"
+t_pp=$(elapsed "$start" "$(seconds)")
 
 printf 'pg import  svcmgr %7ss %10s rows/s (CPU %ss)   psql \\copy %7ss %10s rows/s   ratio %sx   peak RSS %s MB   load %s\n' \
     "$t_sv" "$(rate "$t_sv")" "$(/usr/bin/python3 -c "print(f'{$user + $sys:.1f}')")" \
     "$t_pq" "$(rate "$t_pq")" "$(/usr/bin/python3 -c "print(f'{$t_pq / $t_sv:.2f}')")" \
     "$((rss / 1024))" "$(cut -d' ' -f1-3 /proc/loadavg)"
-psql_ -d postgres -c "DROP DATABASE psql_bench" -c "DROP DATABASE svcmgr_bench"
+printf 'pg import  psql \\copy into the indexes row by row %7ss %10s rows/s\n' "$t_pp" "$(rate "$t_pp")"
+psql_ -d postgres -c "DROP DATABASE psql_bench" -c "DROP DATABASE psql_plain" \
+    -c "DROP DATABASE svcmgr_bench"
