@@ -71,6 +71,14 @@ std::string key_text(const Value& key) {
                                                      : std::get<std::string>(key);
 }
 
+// Whether SQLite enforces foreign keys on this connection.
+bool foreign_keys_on(Database& db) {
+    Statement st(db, "PRAGMA foreign_keys");
+    const bool on = st.step() && st.int64(0) != 0;
+    st.reset();
+    return on;
+}
+
 // One audit record per entity and per k_batch_rows rows, listing each row's state hash.
 class BatchAudit {
 public:
@@ -556,64 +564,40 @@ protected:
     // them). The automatic indexes of UNIQUE columns, which the lookups use, stay.
     void drop_indexes() { drop_indexes(m_table, m_dropped_indexes); }
     // Drops the secondary indexes of `table` (on PostgreSQL also its foreign keys, and its id
-    // trigger is disabled), adding the statements that restore them to `into`.
+    // trigger is disabled: the importer gives every new row its id), adding the statements that
+    // restore them to `into`.
     void drop_indexes(std::string_view table, std::vector<std::string>& into) {
+        // Each row: what it is, the statement that drops it, the one that restores it.
+        Statement list(
+            m_db,
+            dialect(m_db) == Dialect::sqlite
+                ? "SELECT 'index', 'DROP INDEX \"' || name || '\"', sql FROM sqlite_schema "
+                  "WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name"
+                : "WITH t AS (SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
+                  "n ON n.oid = c.relnamespace WHERE c.relname = $1 AND n.nspname = "
+                  "current_schema()) "
+                  // Indexes that no constraint owns (not the primary key's, not UNIQUE's).
+                  "SELECT 'index', format('DROP INDEX %I', c.relname), "
+                  "pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i JOIN t ON "
+                  "t.oid = i.indrelid JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE "
+                  "NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k "
+                  "WHERE k.conindid = i.indexrelid) "
+                  "UNION ALL SELECT 'foreign key', format('ALTER TABLE %I DROP CONSTRAINT %I', "
+                  "$1, k.conname), format('ALTER TABLE %I ADD CONSTRAINT %I %s', $1, k.conname, "
+                  "pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k JOIN "
+                  "t ON t.oid = k.conrelid WHERE k.contype = 'f' "
+                  "UNION ALL SELECT 'trigger', format('ALTER TABLE %I DISABLE TRIGGER %I', $1, "
+                  "g.tgname), format('ALTER TABLE %I ENABLE TRIGGER %I', $1, g.tgname) FROM "
+                  "pg_catalog.pg_trigger g JOIN t ON t.oid = g.tgrelid WHERE g.tgname = $1 || "
+                  "'_id' AND g.tgenabled <> 'D' ORDER BY 1, 2");
+        list.bind(1, table);
         std::vector<std::string> drops;
-        if (dialect(m_db) == Dialect::sqlite) {
-            Statement list(m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
-                                 "tbl_name = $1 AND sql IS NOT NULL ORDER BY name");
-            list.bind(1, table);
-            while (list.step()) {
-                drops.push_back(fmt::format("DROP INDEX \"{}\"", list.text_view(0)));
-                into.push_back(list.text(1));
-            }
-            list.reset();
-        } else {
-            // Indexes that no constraint owns (not the primary key's, not UNIQUE's).
-            Statement indexes(
-                m_db, "SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid) "
-                      "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
-                      "i.indexrelid JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN "
-                      "pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = $1 "
-                      "AND n.nspname = current_schema() AND NOT i.indisunique AND NOT "
-                      "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = "
-                      "i.indexrelid) ORDER BY c.relname");
-            indexes.bind(1, table);
-            while (indexes.step()) {
-                drops.push_back(fmt::format("DROP INDEX \"{}\"", indexes.text_view(0)));
-                into.push_back(indexes.text(1));
-            }
-            indexes.reset();
-            Statement keys(m_db, "SELECT k.conname, pg_catalog.pg_get_constraintdef(k.oid) "
-                                 "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON "
-                                 "t.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
-                                 "t.relnamespace WHERE t.relname = $1 AND n.nspname = "
-                                 "current_schema() AND k.contype = 'f' ORDER BY k.conname");
-            keys.bind(1, table);
-            while (keys.step()) {
-                m_foreign_keys_dropped = true;
-                drops.push_back(
-                    fmt::format("ALTER TABLE {} DROP CONSTRAINT \"{}\"", table, keys.text_view(0)));
-                into.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT \"{}\" {}", table,
-                                           keys.text_view(0), keys.text_view(1)));
-            }
-            keys.reset();
-            // The trigger that gives a row without an id the next one: the importer gives every
-            // new row its id (pieces of svcmgr's schema, src/core/schema.cpp).
-            Statement id_trigger(m_db, "SELECT g.tgname FROM pg_catalog.pg_trigger g JOIN "
-                                       "pg_catalog.pg_class t ON t.oid = g.tgrelid JOIN "
-                                       "pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-                                       "WHERE t.relname = $1 AND n.nspname = current_schema() "
-                                       "AND g.tgname = $1 || '_id' AND g.tgenabled <> 'D'");
-            id_trigger.bind(1, table);
-            if (id_trigger.step()) {
-                drops.push_back(fmt::format("ALTER TABLE {} DISABLE TRIGGER \"{}\"", table,
-                                            id_trigger.text_view(0)));
-                into.push_back(fmt::format("ALTER TABLE {} ENABLE TRIGGER \"{}\"", table,
-                                           id_trigger.text_view(0)));
-            }
-            id_trigger.reset();
+        while (list.step()) {
+            m_foreign_keys_dropped = m_foreign_keys_dropped || list.text_view(0) == "foreign key";
+            drops.push_back(list.text(1));
+            into.push_back(list.text(2));
         }
+        list.reset();
         for (const std::string& drop : drops) {
             exec(m_db, drop);
         }
@@ -919,7 +903,7 @@ protected:
         // SQLite with foreign keys off for the import (import_dataset), they are staged in a
         // temporary table and written in id order when a lookup needs them or at the end,
         // instead of one by one at random places in the customer table and its indexes.
-        m_stage = dialect(m_db) == Dialect::sqlite && !foreign_keys_on();
+        m_stage = dialect(m_db) == Dialect::sqlite && !foreign_keys_on(m_db);
         if (m_stage) {
             exec(m_db, "CREATE TEMP TABLE IF NOT EXISTS import_customer (id INTEGER NOT NULL, "
                        "name TEXT NOT NULL, email TEXT, created_at INTEGER NOT NULL)");
@@ -959,13 +943,6 @@ protected:
     // them, PostgreSQL sends them in blocks of their own.
     BulkInsert* before_rows() override {
         return m_stage || m_foreign_keys_dropped ? nullptr : m_new_customers.get();
-    }
-
-    bool foreign_keys_on() {
-        Statement st(m_db, "PRAGMA foreign_keys");
-        const bool on = st.step() && st.int64(0) != 0;
-        st.reset();
-        return on;
     }
 
     // Writes the new customers held back, so that lookups see them. The staged rows stay (the
@@ -1542,9 +1519,7 @@ public:
         if (!wanted || dialect(db) != Dialect::sqlite) {
             return;
         }
-        Statement st(db, "PRAGMA foreign_keys");
-        m_was_on = st.step() && st.int64(0) != 0;
-        st.reset();
+        m_was_on = foreign_keys_on(db);
         if (m_was_on) {
             exec(db, "PRAGMA foreign_keys = OFF");
         }

@@ -7,6 +7,7 @@
 #include <svcmgr/settings.hpp>
 #include <svcmgr/text.hpp>
 
+#include "helpers.hpp"
 #include "sql.hpp"
 #include "ticket_columns.hpp"
 
@@ -19,18 +20,11 @@
 #include <vector>
 
 using namespace svcmgr;
+using svcmgr::test::import_csv;
 
 namespace {
 
 constexpr std::int64_t k_t0 = 1795348383; // 2026-11-22T11:53:03Z
-
-void import_csv(Database& db, Dataset dataset, const std::string& text) {
-    std::FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
-    REQUIRE(in != nullptr);
-    auto source = csv_source(in);
-    import_dataset(db, dataset, *source, {}, {"lena", k_t0});
-    std::fclose(in);
-}
 
 std::vector<Row> exported(Database& db, const std::vector<std::string>& names) {
     std::vector<Row> rows;

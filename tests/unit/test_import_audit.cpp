@@ -9,35 +9,20 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <string>
 
 using namespace svcmgr;
-
-namespace {
-
-constexpr std::int64_t k_t0 = 1795348383; // 2026-11-22T11:53:03Z
-
-void import_csv(Database& db, Dataset dataset, const std::string& text) {
-    std::FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
-    REQUIRE(in != nullptr);
-    auto source = csv_source(in);
-    import_dataset(db, dataset, *source, {}, {"lena", k_t0});
-    std::fclose(in);
-}
-
-} // namespace
 
 TEST_CASE("an import's batch record lists each row's state hash in key order, canonically") {
     Database db = Database::open_memory();
     // Ids out of order and of different lengths (text order is not number order), refs and names
     // that JSON must escape, a customer created by the import.
-    import_csv(db, Dataset::tickets,
-               "id,ref,title,customer,email,created_at\n"
-               "10,\"R-\"\"10\"\"\",Fakturan dras två gånger,Åsa Öberg,asa@example.se,"
-               "2026-11-01T08:00:00Z\n"
-               "9,R\\9,\"Printer\nstopped\",Jüri Tamm,juri@example.ee,2026-11-01T09:00:00Z\n"
-               "100,,Zaslon je razbijen,Đurđa Šimić,,2026-11-01T10:00:00Z\n");
+    test::import_csv(db, Dataset::tickets,
+                     "id,ref,title,customer,email,created_at\n"
+                     "10,\"R-\"\"10\"\"\",Fakturan dras två gånger,Åsa Öberg,asa@example.se,"
+                     "2026-11-01T08:00:00Z\n"
+                     "9,R\\9,\"Printer\nstopped\",Jüri Tamm,juri@example.ee,2026-11-01T09:00:00Z\n"
+                     "100,,Zaslon je razbijen,Đurđa Šimić,,2026-11-01T10:00:00Z\n");
 
     Statement records(db, "SELECT seq, at, actor, action, entity, entity_id, change, prev_hash, "
                           "hash FROM audit ORDER BY seq");

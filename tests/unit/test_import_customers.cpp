@@ -2,51 +2,24 @@
 // every lookup that needs them, with the foreign keys back on afterwards.
 
 #include <svcmgr/error.hpp>
-#include <svcmgr/exchange.hpp>
 
 #include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <string>
 
 using namespace svcmgr;
 
 namespace {
 
-constexpr std::int64_t k_t0 = 1795348383; // 2026-11-22T11:53:03Z
-
 void import_csv(Database& db, const std::string& text) {
-    std::FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
-    REQUIRE(in != nullptr);
-    auto source = csv_source(in);
-    try {
-        import_dataset(db, Dataset::tickets, *source, {}, {"lena", k_t0});
-    } catch (...) {
-        std::fclose(in);
-        throw;
-    }
-    std::fclose(in);
+    test::import_csv(db, Dataset::tickets, text);
 }
 
 std::string customers(Database& db) {
-    std::string all;
-    Statement st(db, "SELECT id || ' ' || name || ' ' || coalesce(email, '-') FROM customer "
-                     "ORDER BY id");
-    while (st.step()) {
-        all += st.text(0) + "\n";
-    }
-    return all;
-}
-
-std::string ticket_customers(Database& db) {
-    std::string all;
-    Statement st(db, "SELECT id || ':' || customer_id FROM ticket ORDER BY id");
-    while (st.step()) {
-        all += st.text(0) + " ";
-    }
-    return all;
+    return test::rows(db, "SELECT id || ' ' || name || ' ' || coalesce(email, '-') FROM customer "
+                          "ORDER BY id");
 }
 
 } // namespace
@@ -69,7 +42,8 @@ TEST_CASE("a ticket import finds the customers it created earlier, by id, email 
                            "900 Åsa Öberg asa@example.se\n"
                            "901 Ivan Horvat -\n"
                            "40000000 Budi Santoso budi@example.id\n");
-    CHECK(ticket_customers(db) == "1:900 2:17 3:900 4:17 5:901 6:901 7:40000000 8:40000000 ");
+    CHECK(test::rows(db, "SELECT id || ':' || customer_id FROM ticket ORDER BY id", " ") ==
+          "1:900 2:17 3:900 4:17 5:901 6:901 7:40000000 8:40000000 ");
     CHECK(test::scalar(db, "PRAGMA foreign_keys") == 1);
     Statement orphans(db, "PRAGMA foreign_key_check");
     CHECK_FALSE(orphans.step());

@@ -3,33 +3,16 @@
 // defined as before, and agrees with the table.
 
 #include <svcmgr/error.hpp>
-#include <svcmgr/exchange.hpp>
 
 #include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <string>
 
 using namespace svcmgr;
 
 namespace {
-
-constexpr std::int64_t k_t0 = 1795348383; // 2026-11-22T11:53:03Z
-
-void import_csv(Database& db, const std::string& text, ImportOptions options = {}) {
-    std::FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
-    REQUIRE(in != nullptr);
-    auto source = csv_source(in);
-    try {
-        import_dataset(db, Dataset::tickets, *source, options, {"lena", k_t0});
-    } catch (...) {
-        std::fclose(in);
-        throw;
-    }
-    std::fclose(in);
-}
 
 // Tickets first..last, each for its own customer, spread over statuses and days.
 std::string tickets(int first, int last, std::string_view bad_status_at = {}) {
@@ -46,14 +29,13 @@ std::string tickets(int first, int last, std::string_view bad_status_at = {}) {
     return text;
 }
 
+void import_csv(Database& db, const std::string& text, const ImportOptions& options = {}) {
+    test::import_csv(db, Dataset::tickets, text, options);
+}
+
 std::string indexes(Database& db) {
-    std::string all;
-    Statement st(db, "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND "
-                     "sql IS NOT NULL ORDER BY name");
-    while (st.step()) {
-        all += st.text(0) + "\n";
-    }
-    return all;
+    return test::rows(db, "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' "
+                          "AND sql IS NOT NULL ORDER BY name");
 }
 
 } // namespace
