@@ -44,7 +44,9 @@ public:
 // Rows appended to one table in bulk, cell by cell in the order of the columns given to
 // Connection::bulk_insert: SQLite inserts them several per INSERT, PostgreSQL sends them with
 // COPY. The writer holds rows back and writes them when it has enough, or on flush(); held rows
-// are not visible to the connection's statements. A write that fails leaves the transaction to
+// are not visible to the connection's statements. SQLite writes a full batch on a thread of its
+// own while the next rows fill; the connection's next statement waits for it, and its error is
+// thrown there and at every use until the rollback. A write that fails leaves the transaction to
 // be rolled back (SQLite also checks foreign keys only at COMMIT once a writer exists); a writer
 // destroyed without flush() drops the rows it holds. On PostgreSQL the COPY stays open after a
 // write until the connection's next statement, which ends it (and reports its error, if any).

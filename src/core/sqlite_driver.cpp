@@ -7,10 +7,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -46,10 +54,136 @@ void configure(sqlite3* db, const OpenOptions& options) {
                             sql_fold, nullptr, nullptr);
 }
 
+// The bulk writers' INSERTs run on a thread of their own, in the order they were handed over,
+// while the caller reads and checks the rows to come. The connection is still used by one thread
+// at a time (it is opened without SQLite's own mutexes): every other use of it first waits until
+// the writes handed over are done (settle). A failed write is thrown there, and at every use
+// after it, until the transaction it broke is rolled back.
+class WriteBehind {
+public:
+    WriteBehind() = default;
+    ~WriteBehind() { stop(); }
+    WriteBehind(const WriteBehind&) = delete;
+    WriteBehind& operator=(const WriteBehind&) = delete;
+
+    // Runs `job` after the jobs handed over before it; `busy` (true) is set false once it ran,
+    // or was skipped after a failed one.
+    void post(std::function<void()> job, bool& busy) {
+        {
+            const std::lock_guard lock(m_mutex);
+            if (!m_thread.joinable()) {
+                m_thread = std::thread([this] { run(); });
+            }
+            m_jobs.push_back({std::move(job), &busy});
+            m_pending.fetch_add(1, std::memory_order_relaxed);
+        }
+        m_work.notify_one();
+    }
+
+    // Waits until the jobs handed over are done; throws the error of a failed one.
+    void settle() {
+        if (m_pending.load(std::memory_order_acquire) == 0 &&
+            !m_failed.load(std::memory_order_acquire)) {
+            return;
+        }
+        std::unique_lock lock(m_mutex);
+        m_done.wait(lock, [this] { return m_jobs.empty() && !m_running; });
+        if (m_error) {
+            std::rethrow_exception(m_error);
+        }
+    }
+
+    // Waits until `busy` is false (a job's buffer is free again); throws a failed job's error.
+    void wait_until_free(const bool& busy) {
+        std::unique_lock lock(m_mutex);
+        m_done.wait(lock, [&busy] { return !busy; });
+        if (m_error) {
+            std::rethrow_exception(m_error);
+        }
+    }
+
+    // Waits until the jobs handed over are done, without throwing (before a statement is
+    // finalized); with `forget`, a failure is forgotten (its transaction is being rolled back).
+    void wait(bool forget = false) noexcept {
+        if (m_pending.load(std::memory_order_acquire) == 0 &&
+            !m_failed.load(std::memory_order_acquire)) {
+            return;
+        }
+        std::unique_lock lock(m_mutex);
+        m_done.wait(lock, [this] { return m_jobs.empty() && !m_running; });
+        if (forget) {
+            m_error = nullptr;
+            m_failed.store(false, std::memory_order_release);
+        }
+    }
+
+private:
+    struct Job {
+        std::function<void()> run;
+        bool* busy;
+    };
+
+    void run() {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_work.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
+            if (m_jobs.empty()) {
+                return;
+            }
+            Job job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+            m_running = true;
+            std::exception_ptr error;
+            if (!m_error) {
+                lock.unlock();
+                try {
+                    job.run();
+                } catch (...) {
+                    error = std::current_exception();
+                }
+                lock.lock();
+            }
+            if (error) {
+                m_error = error;
+                m_failed.store(true, std::memory_order_release);
+            }
+            *job.busy = false;
+            m_running = false;
+            m_pending.fetch_sub(1, std::memory_order_release);
+            m_done.notify_all();
+        }
+    }
+
+    void stop() noexcept {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_work.notify_one();
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_work; // a job was handed over, or the thread is to stop
+    std::condition_variable m_done; // a job ran
+    std::deque<Job> m_jobs;
+    bool m_running = false;
+    bool m_stop = false;
+    std::exception_ptr m_error; // the first failed job's
+    // Read without the lock on every use of the connection: jobs handed over and not done yet,
+    // and whether one failed.
+    std::atomic<std::size_t> m_pending{0};
+    std::atomic<bool> m_failed{false};
+    std::thread m_thread; // started with the first job
+};
+
 class SqliteStatement final : public DriverStatement {
 public:
-    SqliteStatement(sqlite3* db, const std::string& name, std::string_view sql)
-        : m_db(db), m_name(&name) {
+    SqliteStatement(sqlite3* db, const std::string& name, WriteBehind& behind, std::string_view sql)
+        : m_db(db), m_name(&name), m_behind(&behind) {
+        m_behind->settle();
         const int rc =
             sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), 0, &m_stmt, nullptr);
         if (rc != SQLITE_OK) {
@@ -74,27 +208,34 @@ public:
             m_index[at] = i;
         }
     }
-    ~SqliteStatement() override { sqlite3_finalize(m_stmt); }
+    ~SqliteStatement() override {
+        m_behind->wait();
+        sqlite3_finalize(m_stmt);
+    }
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
 
     void bind_null(int n) override {
+        m_behind->settle();
         if (const int i = index_of(n); i > 0) {
             sqlite3_bind_null(m_stmt, i);
         }
     }
     void bind_int64(int n, std::int64_t value) override {
+        m_behind->settle();
         if (const int i = index_of(n); i > 0) {
             sqlite3_bind_int64(m_stmt, i, value);
         }
     }
     void bind_text(int n, std::string_view value) override {
+        m_behind->settle();
         if (const int i = index_of(n); i > 0) {
             sqlite3_bind_text64(m_stmt, i, value.data(), value.size(), SQLITE_TRANSIENT,
                                 SQLITE_UTF8);
         }
     }
     bool step() override {
+        m_behind->settle();
         const int rc = sqlite3_step(m_stmt);
         if (rc == SQLITE_ROW) {
             return true;
@@ -110,10 +251,12 @@ public:
         return sqlite3_changes(m_db);
     }
     void reset() override {
+        m_behind->settle();
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }
     ColumnKind kind(int col) const override {
+        m_behind->settle();
         switch (sqlite3_column_type(m_stmt, col)) {
         case SQLITE_INTEGER:
             return ColumnKind::integer;
@@ -123,8 +266,12 @@ public:
             return ColumnKind::text;
         }
     }
-    std::int64_t int64(int col) const override { return sqlite3_column_int64(m_stmt, col); }
+    std::int64_t int64(int col) const override {
+        m_behind->settle();
+        return sqlite3_column_int64(m_stmt, col);
+    }
     std::string_view text(int col) const override {
+        m_behind->settle();
         const auto* p = sqlite3_column_text(m_stmt, col);
         if (p == nullptr) {
             return {};
@@ -132,12 +279,19 @@ public:
         return {reinterpret_cast<const char*>(p),
                 static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
     }
-    int column_count() const override { return sqlite3_column_count(m_stmt); }
-    std::string column_name(int col) const override { return sqlite3_column_name(m_stmt, col); }
+    int column_count() const override {
+        m_behind->settle();
+        return sqlite3_column_count(m_stmt);
+    }
+    std::string column_name(int col) const override {
+        m_behind->settle();
+        return sqlite3_column_name(m_stmt, col);
+    }
 
 private:
     sqlite3* m_db;
     const std::string* m_name; // the database's name, for messages
+    WriteBehind* m_behind;     // the connection's: settled before each use of the connection
     sqlite3_stmt* m_stmt = nullptr;
     // m_index[n] is SQLite's parameter index of $n (0: unused), built once at prepare.
     std::vector<int> m_index;
@@ -152,17 +306,22 @@ private:
 // partial-index constraints once per statement run, which costs more than a row itself. OR FAIL
 // and deferred foreign keys spare each statement its statement journal (a multi-row statement
 // that may abort must be able to undo itself): a failed write fails the whole transaction,
-// which its owner rolls back, and the foreign keys are checked at COMMIT.
+// which its owner rolls back, and the foreign keys are checked at COMMIT. A full batch is handed
+// to the connection's WriteBehind and written while the next ones fill.
 class SqliteBulkInsert final : public BulkInsert {
 public:
     static constexpr std::size_t k_rows_per_insert = 64;
 
-    SqliteBulkInsert(sqlite3* db, const std::string& name, std::string_view table,
-                     const std::vector<std::string>& columns, BulkInsert* before)
-        : m_db(db), m_name(&name), m_before(before), m_width(columns.size()),
+    SqliteBulkInsert(sqlite3* db, const std::string& name, WriteBehind& behind,
+                     std::string_view table, const std::vector<std::string>& columns,
+                     BulkInsert* before)
+        : m_db(db), m_name(&name), m_behind(behind), m_before(before), m_width(columns.size()),
           m_head(
               fmt::format("INSERT OR FAIL INTO {} ({}) VALUES ", table, fmt::join(columns, ", "))),
-          m_cells(m_width * k_rows_per_insert), m_inserts(k_rows_per_insert + 1, nullptr) {
+          m_inserts(k_rows_per_insert + 1, nullptr) {
+        for (Batch& batch : m_batches) {
+            batch.cells.resize(m_width * k_rows_per_insert);
+        }
         const int rc =
             sqlite3_exec(m_db, "PRAGMA defer_foreign_keys = ON", nullptr, nullptr, nullptr);
         if (rc != SQLITE_OK) {
@@ -170,6 +329,7 @@ public:
         }
     }
     ~SqliteBulkInsert() override {
+        m_behind.wait(); // for the batches handed over: they use this writer's statements
         for (sqlite3_stmt* st : m_inserts) {
             sqlite3_finalize(st);
         }
@@ -195,6 +355,35 @@ public:
     }
     std::size_t buffered_rows() const override { return m_used / m_width; }
     void flush() override {
+        hand_over();
+        m_behind.settle();
+    }
+
+private:
+    struct Cell {
+        ColumnKind kind = ColumnKind::null;
+        std::int64_t number = 0;
+        std::string text; // keeps its storage from row to row
+    };
+    // Rows handed over together; busy until written.
+    struct Batch {
+        std::vector<Cell> cells;
+        std::size_t rows = 0;
+        bool busy = false;
+    };
+    // Enough for the writes to go on while this writer's next rows fill.
+    static constexpr std::size_t k_batches = 4;
+
+    Cell& next() { return m_batches[m_current].cells[m_used++]; }
+    // The batch is handed over as soon as its last row is complete.
+    void written() {
+        if (m_used == m_width * k_rows_per_insert) {
+            hand_over();
+        }
+    }
+
+    // Hands the rows held to the WriteBehind, and waits until the next batch is free.
+    void hand_over() {
         const std::size_t rows = m_used / m_width;
         if (rows == 0) {
             return;
@@ -202,10 +391,21 @@ public:
         if (m_before != nullptr) {
             m_before->flush();
         }
-        sqlite3_stmt* st = statement(rows);
+        Batch& batch = m_batches[m_current];
+        batch.rows = rows;
+        batch.busy = true;
+        m_used = 0;
+        m_behind.post([this, &batch] { write(batch); }, batch.busy);
+        m_current = (m_current + 1) % k_batches;
+        m_behind.wait_until_free(m_batches[m_current].busy);
+    }
+
+    // On the WriteBehind's thread.
+    void write(const Batch& batch) {
+        sqlite3_stmt* st = statement(batch.rows);
         // The cells stay unchanged until the statement ran: bound without a copy.
-        for (std::size_t i = 0; i < rows * m_width; ++i) {
-            const Cell& cell = m_cells[i];
+        for (std::size_t i = 0; i < batch.rows * m_width; ++i) {
+            const Cell& cell = batch.cells[i];
             const int n = static_cast<int>(i + 1);
             switch (cell.kind) {
             case ColumnKind::null:
@@ -220,26 +420,10 @@ public:
                 break;
             }
         }
-        m_used = 0;
         const int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
             throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
-        }
-    }
-
-private:
-    struct Cell {
-        ColumnKind kind = ColumnKind::null;
-        std::int64_t number = 0;
-        std::string text; // keeps its storage from row to row
-    };
-
-    Cell& next() { return m_cells[m_used++]; }
-    // The batch is written as soon as its last row is complete.
-    void written() {
-        if (m_used == m_cells.size()) {
-            flush();
         }
     }
 
@@ -265,18 +449,21 @@ private:
 
     sqlite3* m_db;
     const std::string* m_name;
+    WriteBehind& m_behind;
     BulkInsert* m_before;
     std::size_t m_width;
     std::string m_head;
-    std::vector<Cell> m_cells;
-    std::size_t m_used = 0;
-    std::vector<sqlite3_stmt*> m_inserts; // by number of rows
+    std::array<Batch, k_batches> m_batches;
+    std::size_t m_current = 0;            // the batch being filled
+    std::size_t m_used = 0;               // its cells set
+    std::vector<sqlite3_stmt*> m_inserts; // by number of rows, used on the WriteBehind's thread
 };
 
 class SqliteConnection final : public Connection {
 public:
     explicit SqliteConnection(std::string name) : m_name(std::move(name)) {}
     ~SqliteConnection() override {
+        m_behind.wait();
         if (m_handle != nullptr) {
             sqlite3_close_v2(m_handle);
         }
@@ -285,12 +472,14 @@ public:
     SqliteConnection& operator=(const SqliteConnection&) = delete;
 
     sqlite3*& handle() { return m_handle; }
+    WriteBehind& behind() { return m_behind; }
 
     Dialect dialect() const override { return Dialect::sqlite; }
     std::unique_ptr<DriverStatement> prepare(std::string_view sql) override {
-        return std::make_unique<SqliteStatement>(m_handle, m_name, sql);
+        return std::make_unique<SqliteStatement>(m_handle, m_name, m_behind, sql);
     }
     void exec(std::string_view sql) override {
+        m_behind.settle();
         const std::string text(sql);
         char* message = nullptr;
         const int rc = sqlite3_exec(m_handle, text.c_str(), nullptr, nullptr, &message);
@@ -302,18 +491,25 @@ public:
     void begin_write() override { exec("BEGIN IMMEDIATE"); }
     void commit() override { exec("COMMIT"); }
     void rollback() noexcept override {
+        m_behind.wait(true);
         sqlite3_exec(m_handle, "ROLLBACK", nullptr, nullptr, nullptr);
     }
-    std::int64_t last_insert_id() override { return sqlite3_last_insert_rowid(m_handle); }
+    std::int64_t last_insert_id() override {
+        m_behind.settle();
+        return sqlite3_last_insert_rowid(m_handle);
+    }
     std::unique_ptr<BulkInsert> bulk_insert(std::string_view table,
                                             const std::vector<std::string>& columns,
                                             BulkInsert* before) override {
-        return std::make_unique<SqliteBulkInsert>(m_handle, m_name, table, columns, before);
+        m_behind.settle();
+        return std::make_unique<SqliteBulkInsert>(m_handle, m_name, m_behind, table, columns,
+                                                  before);
     }
 
 private:
     std::string m_name;
     sqlite3* m_handle = nullptr;
+    WriteBehind m_behind; // idle before the handle is closed
 };
 
 // "file:" URI for path with immutable=1, for a read-only WAL database whose -shm cannot be made.
@@ -424,7 +620,9 @@ sqlite3* sqlite_handle(Connection& connection) {
     if (connection.dialect() != Dialect::sqlite) {
         return nullptr;
     }
-    return static_cast<SqliteConnection&>(connection).handle();
+    auto& sqlite = static_cast<SqliteConnection&>(connection);
+    sqlite.behind().settle();
+    return sqlite.handle();
 }
 
 void skip_checkpoint_on_close(sqlite3* db) {

@@ -1,13 +1,18 @@
 // The importer's key sets and the SQLite bulk writer.
 
 #include <svcmgr/db.hpp>
+#include <svcmgr/error.hpp>
 
+#include "helpers.hpp"
 #include "import_keys.hpp"
 #include "sql.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <string>
+#include <unistd.h>
 
 using namespace svcmgr;
 
@@ -94,4 +99,50 @@ TEST_CASE("a bulk writer writes the rows of the writer it follows first") {
     CHECK(joined.int64(0) == 1);
     joined.reset();
     tx.commit();
+}
+
+// A file database: opened the way svcmgr opens one (without SQLite's mutexes, so the bulk writer's
+// thread and the caller take turns on the connection).
+TEST_CASE("a bulk write that fails on the writer's thread is thrown, and nothing commits") {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("svcmgr-bulk-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "bulk.db").string();
+    {
+        Database db = Database::open({path, false});
+        exec(db, "CREATE TABLE t (a INTEGER NOT NULL CHECK (a <> 150), b TEXT)");
+        {
+            WriteTransaction tx(db);
+            const auto writer = connection(db).bulk_insert("t", {"a", "b"}, nullptr);
+            for (int i = 1; i <= 200; ++i) {
+                writer->add_int64(i);
+                writer->add_text("Åsa " + std::to_string(i));
+            }
+            // Rows 129..192 went in one INSERT, handed over and failed: the next use throws.
+            CHECK_THROWS_WITH_AS(writer->flush(), doctest::Contains("CHECK constraint failed"),
+                                 Error);
+            CHECK_THROWS_AS(test::scalar(db, "SELECT count(*) FROM t"), Error);
+            CHECK_THROWS_WITH_AS(tx.commit(), doctest::Contains("CHECK constraint failed"), Error);
+        }
+        // Rolled back: the connection works again, and holds nothing of the failed writes.
+        CHECK(test::scalar(db, "SELECT count(*) FROM t") == 0);
+        {
+            WriteTransaction tx(db);
+            const auto writer = connection(db).bulk_insert("t", {"a", "b"}, nullptr);
+            for (int i = 1; i <= 1000; ++i) {
+                writer->add_int64(i == 150 ? 0 : i);
+                writer->add_text("Åsa " + std::to_string(i));
+                if (i == 500) {
+                    // A statement sees every row handed over before it (here 448 of the 500).
+                    CHECK(test::scalar(db, "SELECT count(*) FROM t") == 448);
+                }
+            }
+            writer->flush();
+            tx.commit();
+        }
+    }
+    Database db = Database::open({path, false});
+    CHECK(test::scalar(db, "SELECT count(*) FROM t") == 1000);
+    CHECK(test::text(db, "SELECT b FROM t WHERE a = 1000") == "Åsa 1000");
+    std::filesystem::remove_all(dir);
 }
