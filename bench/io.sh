@@ -93,7 +93,9 @@ CREATE TABLE ticket (id INTEGER PRIMARY KEY, ref TEXT UNIQUE, title TEXT NOT NUL
   minutes INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX ticket_status ON ticket (status);
 CREATE INDEX ticket_customer ON ticket (customer_id, created_at);
-CREATE INDEX ticket_created ON ticket (created_at);" >/dev/null
+CREATE INDEX ticket_created ON ticket (created_at);
+CREATE INDEX ticket_active ON ticket (status, category, channel, created_at)
+  WHERE status IN ('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts');" >/dev/null
 }
 shell_schema shell.db
 t_sq=$(timed sqlite3 shell.db ".import --csv shell-refs.csv ticket")

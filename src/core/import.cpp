@@ -965,15 +965,29 @@ protected:
         m_staged = 0;
     }
 
-    // Whether customer `id` exists (or is held back to be written).
+    // Whether customer `id` exists (or is held back to be written). After a few lookups, every
+    // stored id is read into m_known_customers at once: a file that names many customers of the
+    // database then needs no lookup per customer (each would wait for the ticket writes handed
+    // over, on SQLite).
     bool customer_exists(std::int64_t id) {
         if (m_known_customers.contains(id)) {
             return true;
         }
-        if (id >= m_first_new_customer && IdSet::tracks(id)) {
-            return false; // above every id at the start, and not added since
+        if (IdSet::tracks(id) && (id >= m_first_new_customer || m_every_customer_known)) {
+            return false; // above every id at the start, or not stored, and not added since
         }
         flush_customers();
+        if (++m_customer_lookups == k_lookups_before_reading_all && !m_every_customer_known) {
+            Statement ids(m_db, "SELECT id FROM customer");
+            while (ids.step()) {
+                m_known_customers.insert(ids.int64(0));
+            }
+            ids.reset();
+            m_every_customer_known = true;
+            if (IdSet::tracks(id)) {
+                return m_known_customers.contains(id);
+            }
+        }
         if (!exists(m_customer_by_id, id)) {
             return false;
         }
@@ -1168,8 +1182,13 @@ private:
     std::int64_t m_staged = 0;      // rows there not yet written to the customer table
     std::int64_t m_moved_rowid = 0; // the last row there that was
     std::optional<Statement> m_move_customers;
-    IdSet m_known_customers; // customers that exist or are held back, as far as seen
-    KeyFilter m_emails;      // customers' emails, stored or held back
+    // Customers that exist or are held back, as far as seen; once m_every_customer_known, every
+    // one whose id IdSet tracks.
+    IdSet m_known_customers;
+    static constexpr std::int64_t k_lookups_before_reading_all = 1024;
+    std::int64_t m_customer_lookups = 0;
+    bool m_every_customer_known = false;
+    KeyFilter m_emails; // customers' emails, stored or held back
     std::int64_t m_next_customer = 1, m_first_new_customer = 1;
     std::vector<std::string> m_categories, m_channels;
 };

@@ -72,3 +72,31 @@ TEST_CASE("a ticket import refuses a customer it cannot find or create, and writ
     CHECK(test::scalar(db, "SELECT count(*) FROM ticket") == 1);
     CHECK(test::scalar(db, "PRAGMA foreign_keys") == 1);
 }
+
+TEST_CASE("a ticket import that names many stored customers reads their ids once, exactly") {
+    Database db = Database::open_memory();
+    // Customers 1, 3, 5, ... 2999, one ticket each.
+    std::string first = "title,customer_id,customer\n";
+    for (int id = 1; id < 3000; id += 2) {
+        first += "Kvitto," + std::to_string(id) + ",Åsa " + std::to_string(id) + "\n";
+    }
+    import_csv(db, first);
+    // 1500 of them by id alone: past the lookups after which every stored id is read at once.
+    std::string more = "title,customer_id,customer\n";
+    for (int id = 1; id < 3000; id += 2) {
+        more += "Arve," + std::to_string(id) + ",\n";
+    }
+    const std::string gap = more + "Faktura,2000,\n"; // row 1502: between stored ids
+    CHECK_THROWS_WITH_AS(import_csv(db, gap),
+                         "row 1502, column customer: no customer with id 2000: give its name in "
+                         "the customer column to create it",
+                         Error);
+    CHECK(test::scalar(db, "SELECT count(*) FROM ticket") == 1500);
+    import_csv(db, more + "Faktura,2000,Ivan Horvat\nZaslon,2000,\n");
+    CHECK(test::scalar(db, "SELECT count(*) FROM ticket") == 3002);
+    CHECK(test::scalar(db, "SELECT count(*) FROM customer") == 1501);
+    CHECK(test::rows(db, "SELECT customer_id FROM ticket WHERE id > 3000 ORDER BY id", " ") ==
+          "2000 2000 ");
+    CHECK(test::scalar(db, "SELECT count(*) FROM ticket t JOIN customer c ON c.id = "
+                           "t.customer_id AND c.name = 'Åsa ' || t.customer_id") == 3000);
+}
