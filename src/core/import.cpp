@@ -17,6 +17,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <set>
 #include <unordered_set>
@@ -79,12 +83,90 @@ bool foreign_keys_on(Database& db) {
     return on;
 }
 
+// The batch records of an import, written in the order they were made: at once, or on
+// PostgreSQL after the last row (each statement there ends the COPY of the rows and waits for
+// the server to take them), held in a temporary file meanwhile (a record is up to ~800 KB).
+class AuditSpool {
+public:
+    AuditSpool(Database& db, const Stamp& stamp)
+        : m_db(db), m_stamp(stamp), m_defer(dialect(db) == Dialect::postgres) {}
+    ~AuditSpool() {
+        if (m_file != nullptr) {
+            std::fclose(m_file);
+        }
+    }
+    AuditSpool(const AuditSpool&) = delete;
+    AuditSpool& operator=(const AuditSpool&) = delete;
+
+    void add(std::string_view entity, std::string_view change) {
+        if (!m_defer) {
+            append_audit_text(m_db, m_stamp, "import", entity, k_batch_id, change);
+            return;
+        }
+        if (m_file == nullptr && (m_file = std::tmpfile()) == nullptr) {
+            fail("create");
+        }
+        put(entity);
+        put(change);
+        ++m_held;
+    }
+
+    // Writes the records held, in order.
+    void write() {
+        if (m_held == 0) {
+            return;
+        }
+        if (std::fflush(m_file) != 0 || std::fseek(m_file, 0, SEEK_SET) != 0) {
+            fail("read");
+        }
+        std::string entity;
+        std::string change;
+        for (; m_held > 0; --m_held) {
+            get(entity);
+            get(change);
+            append_audit_text(m_db, m_stamp, "import", entity, k_batch_id, change);
+        }
+        std::fclose(m_file);
+        m_file = nullptr;
+    }
+
+private:
+    [[noreturn]] static void fail(std::string_view what) {
+        throw Error(ErrorKind::io, fmt::format("cannot {} the temporary file of the import's audit "
+                                               "records: {}",
+                                               what, std::strerror(errno)));
+    }
+    void put(std::string_view text) {
+        const std::uint64_t size = text.size();
+        if (std::fwrite(&size, sizeof size, 1, m_file) != 1 ||
+            std::fwrite(text.data(), 1, text.size(), m_file) != text.size()) {
+            fail("write");
+        }
+    }
+    void get(std::string& text) {
+        std::uint64_t size = 0;
+        if (std::fread(&size, sizeof size, 1, m_file) != 1) {
+            fail("read");
+        }
+        text.resize(size);
+        if (std::fread(text.data(), 1, text.size(), m_file) != text.size()) {
+            fail("read");
+        }
+    }
+
+    Database& m_db;
+    const Stamp& m_stamp;
+    bool m_defer;
+    std::FILE* m_file = nullptr;
+    std::size_t m_held = 0; // records in m_file
+};
+
 // One audit record per entity and per k_batch_rows rows, listing each row's state hash.
 class BatchAudit {
 public:
-    BatchAudit(Database& db, const Stamp& stamp, std::string_view entity, std::string_view table,
+    BatchAudit(AuditSpool& spool, Database& db, std::string_view entity, std::string_view table,
                std::string_view key_column)
-        : m_db(db), m_stamp(stamp), m_entity(entity),
+        : m_spool(spool), m_entity(entity),
           m_select(db, fmt::format("SELECT * FROM {} WHERE {} = $1", table, key_column)) {}
 
     // A row as it is stored, read back.
@@ -137,7 +219,7 @@ public:
             change += '"';
         }
         change += R"(}},"before":null})";
-        append_audit_text(m_db, m_stamp, "import", m_entity, k_batch_id, change);
+        m_spool.add(m_entity, change);
         m_rows.clear();
     }
 
@@ -149,8 +231,7 @@ private:
         }
     }
 
-    Database& m_db;
-    const Stamp& m_stamp;
+    AuditSpool& m_spool;
     std::string m_entity;
     Statement m_select;
     std::vector<int> m_order;
@@ -179,7 +260,7 @@ public:
     Importer(Database& db, RecordSource& source, const ImportOptions& options, const Stamp& stamp,
              Dataset dataset)
         : m_db(db), m_source(source), m_options(options), m_stamp(stamp),
-          m_columns(dataset_columns(dataset)), m_index(m_columns.size(), -1) {}
+          m_columns(dataset_columns(dataset)), m_index(m_columns.size(), -1), m_spool(db, stamp) {}
     virtual ~Importer() = default;
     Importer(const Importer&) = delete;
     Importer& operator=(const Importer&) = delete;
@@ -201,6 +282,7 @@ public:
         }
         end_of_rows();
         finish();
+        m_spool.write();
         return m_result;
     }
 
@@ -384,6 +466,7 @@ protected:
     std::vector<int> m_index; // per dataset column: its position in the header, or -1
     std::vector<std::string> m_cells;
     ImportResult m_result;
+    AuditSpool m_spool; // the BatchAudits' records
 
 private:
     void map_header(const std::vector<std::string>& header) {
@@ -819,7 +902,7 @@ public:
                          {"phone", "phone"},
                          {"created_at", "created_at"}},
                         Key::id_or_ref, "ref", true),
-          m_audit(db, stamp, "customer", "customer", "id"),
+          m_audit(m_spool, db, "customer", "customer", "id"),
           m_by_email(db, "SELECT id FROM customer WHERE email = $1") {}
 
 protected:
@@ -888,8 +971,8 @@ public:
                          {"satisfaction", "satisfaction"},
                          {"minutes", "minutes"}},
                         Key::id_or_ref, "ref", true),
-          m_audit(db, stamp, "ticket", "ticket", "id"),
-          m_customer_audit(db, stamp, "customer", "customer", "id"),
+          m_audit(m_spool, db, "ticket", "ticket", "id"),
+          m_customer_audit(m_spool, db, "customer", "customer", "id"),
           m_customer_by_id(db, "SELECT id FROM customer WHERE id = $1"),
           m_customer_by_email(db, "SELECT id FROM customer WHERE email = $1"),
           m_customer_by_name(db, "SELECT id FROM customer WHERE name = $1 ORDER BY id LIMIT 2") {}
@@ -1215,7 +1298,7 @@ public:
                          {"holding_rate", "holding_rate"},
                          {"created_at", "", false}},
                         Key::natural, "sku", true),
-          m_audit(db, stamp, "part", "part", "id"),
+          m_audit(m_spool, db, "part", "part", "id"),
           m_id_of(db, "SELECT id FROM part WHERE sku = $1") {}
 
 protected:
@@ -1307,7 +1390,7 @@ public:
                          {"actor", "actor"},
                          {"note", "note"}},
                         Key::id_or_ref, "", false),
-          m_audit(db, stamp, "part", "part", "id"),
+          m_audit(m_spool, db, "part", "part", "id"),
           m_part(db, "SELECT id FROM part WHERE sku = $1"),
           m_ticket(db, "SELECT 1 FROM ticket WHERE id = $1"),
           m_stock(db, "UPDATE part SET on_hand = on_hand + $2 WHERE id = $1 AND on_hand + $2 >= 0"),
@@ -1422,7 +1505,7 @@ public:
                          {"minutes", "minutes"},
                          {"body", "body"}},
                         Key::id_or_ref, "", false),
-          m_audit(db, stamp, "ticket_event", "ticket_event", "id"),
+          m_audit(m_spool, db, "ticket_event", "ticket_event", "id"),
           m_ticket(db, "SELECT 1 FROM ticket WHERE id = $1") {}
 
 protected:
@@ -1489,7 +1572,7 @@ public:
                     const Stamp& stamp)
         : TableImporter(db, source, options, stamp, Dataset::settings, "setting", "setting",
                         {{"key", "key"}, {"value", "value"}}, Key::natural, "key", true),
-          m_audit(db, stamp, "setting", "setting", "key") {}
+          m_audit(m_spool, db, "setting", "setting", "key") {}
 
 protected:
     std::vector<std::string_view> required() const override { return {"key", "value"}; }

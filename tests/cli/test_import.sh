@@ -208,4 +208,21 @@ expect_status 0
 expect_err ""
 expect_eq "$(wc -l <"$T/out")" "65601" "rows exported"
 
+# 25,000 tickets of 50 new customers: two ticket records during the rows (one per 10,000), then
+# the customers' and the last tickets'. On PostgreSQL they are written after the last row (each
+# statement would end the COPY), in the same order.
+begin "a long import's batch records come in the order they were made, and verify"
+/usr/bin/python3 -c '
+import sys
+sys.stdout.write("title,customer_id,customer\r\n")
+for i in range(25000):
+    sys.stdout.write(f"Zahtjev {i},{1000 + i % 50},Kupac {i % 50}\r\n")' >"$T/batches.csv"
+seq_before=$(sql "SELECT max(seq) FROM audit")
+run svcmgr -q ticket import "$T/batches.csv"
+expect_status 0
+expect_eq "$(sql "SELECT entity FROM audit WHERE seq > $seq_before ORDER BY seq" | tr '\n' ' ')" \
+    "ticket ticket customer ticket " "batch records"
+run svcmgr audit verify
+expect_status 0
+
 finish
