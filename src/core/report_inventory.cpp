@@ -4,6 +4,7 @@
 
 #include <svcmgr/inventory.hpp>
 
+#include "inventory_sql.hpp"
 #include "report_builders.hpp"
 #include "report_history.hpp"
 #include "sql.hpp"
@@ -50,13 +51,7 @@ std::vector<Column> inventory_columns() {
 ReportResult inventory_report(Database& db, const ReportOptions& options, std::int64_t now,
                               const TimeZone& tz) {
     const Table value = inventory_value(db, {}, now, tz, false);
-    std::set<std::string> below;
-    {
-        const Table advice = reorder_advice(db, {}, now, tz);
-        for (const auto& row : advice.rows) {
-            below.insert(std::get<std::string>(row[column(advice, "sku")]));
-        }
-    }
+    const std::set<std::string> below = skus_to_order(db, now, tz);
     std::map<std::string, std::int64_t> waiting;
     {
         Statement st(db, "SELECT p.sku, count(DISTINCT tp.ticket_id) FROM ticket_part tp "
