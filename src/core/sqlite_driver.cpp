@@ -350,7 +350,12 @@ public:
     void add_text(std::string_view value) override {
         Cell& cell = next();
         cell.kind = ColumnKind::text;
-        cell.text.assign(value);
+        if (cell.text.capacity() > k_batch_bytes && value.size() <= k_batch_bytes) {
+            cell.text = std::string(value); // a long cell's storage is not kept for short ones
+        } else {
+            cell.text.assign(value);
+        }
+        m_bytes += value.size();
         written();
     }
     std::size_t buffered_rows() const override { return m_used / m_width; }
@@ -373,11 +378,15 @@ private:
     };
     // Enough for the writes to go on while this writer's next rows fill.
     static constexpr std::size_t k_batches = 4;
+    // A batch is handed over early once its text reaches this size: rows of long text are held
+    // a few at a time, not k_rows_per_insert * k_batches of them.
+    static constexpr std::size_t k_batch_bytes = std::size_t{1} << 20;
 
     Cell& next() { return m_batches[m_current].cells[m_used++]; }
-    // The batch is handed over as soon as its last row is complete.
+    // The batch is handed over as soon as its last row is complete, or a row fills its text.
     void written() {
-        if (m_used == m_width * k_rows_per_insert) {
+        if (m_used == m_width * k_rows_per_insert ||
+            (m_bytes >= k_batch_bytes && m_used % m_width == 0)) {
             hand_over();
         }
     }
@@ -395,6 +404,7 @@ private:
         batch.rows = rows;
         batch.busy = true;
         m_used = 0;
+        m_bytes = 0;
         m_behind.post([this, &batch] { write(batch); }, batch.busy);
         m_current = (m_current + 1) % k_batches;
         m_behind.wait_until_free(m_batches[m_current].busy);
@@ -456,6 +466,7 @@ private:
     std::array<Batch, k_batches> m_batches;
     std::size_t m_current = 0;            // the batch being filled
     std::size_t m_used = 0;               // its cells set
+    std::size_t m_bytes = 0;              // and their text
     std::vector<sqlite3_stmt*> m_inserts; // by number of rows, used on the WriteBehind's thread
 };
 

@@ -178,6 +178,25 @@ run svcmgr --db "$T/big.db" ticket import "$T/big.csv"
 expect_status 0
 expect_eq "$(sqlite3 "$T/big.db" "SELECT length(CAST(description AS BLOB)) FROM ticket")" "10000000" "length"
 
+begin "rows of long text import in bounded memory"
+# 40 rows of 2 MB each (80 MB): the writer holds a few of them at a time, not a batch of 64.
+/usr/bin/python3 -c '
+import sys
+sys.stdout.write("title,customer,description\r\n")
+for i in range(40):
+    sys.stdout.write(f"Pitkä {i},Mari Maasikas,{chr(65 + i % 26) * 2_000_000}\r\n")' >"$T/long40.csv"
+peak=$(/usr/bin/python3 -c '
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if done.returncode == 0 else -1)' \
+    "$SVCMGR" --db "$T/long40.db" -q ticket import "$T/long40.csv")
+expect_eq "$(sqlite3 "$T/long40.db" "SELECT count(*), sum(length(description)) FROM ticket")" \
+    "40|80000000" "rows and text"
+if [ -z "${SVCMGR_TEST_SANITIZED:-}" ]; then
+    [ "$peak" -gt 0 ] && [ "$peak" -lt 61440 ] || fail "peak RSS ${peak} KB, expected under 60 MB"
+fi
+rm -f "$T/long40.csv" "$T/long40.db"
+
 # Progress: on a terminal once a job passes 65,536 rows (or runs for a second), never on a pipe.
 # The terminal's lines, the escape that clears a line removed.
 tty_lines() { tr '\r' '\n' <"$T/tty" | sed 's/\x1b\[K//g'; }
