@@ -61,6 +61,9 @@ public:
     virtual std::size_t buffered_rows() const = 0;
     // Writes every row held (after the rows `before` holds); throws the engine's error.
     virtual void flush() = 0;
+    // From now on rows are written only on flush(), so that this writer never ends another's
+    // COPY (PostgreSQL: past one block they wait in a temporary file); nothing on SQLite.
+    virtual void hold_until_flush() {}
 };
 
 class Connection {

@@ -998,6 +998,9 @@ protected:
         m_new_customers =
             connection(m_db).bulk_insert(m_stage ? "temp.import_customer" : "customer",
                                          {"id", "name", "email", "created_at"}, nullptr);
+        // On PostgreSQL they wait until a lookup or the tickets need them, or the end: sent as
+        // they come, each block would end the tickets' COPY and wait for the server.
+        m_new_customers->hold_until_flush();
         TableImporter::setup();
         if (!present(c_customer_id) && !present(c_customer)) {
             bad("customer", "missing from the header: a ticket needs customer_id or customer");

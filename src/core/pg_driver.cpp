@@ -6,7 +6,9 @@
 #include <postgresql/libpq-fe.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
 #include <optional>
@@ -755,6 +757,14 @@ public:
         m_buffer.append(value.substr(from));
         end_cell();
     }
+    ~PgBulkInsert() override {
+        if (m_held != nullptr) {
+            std::fclose(m_held);
+        }
+    }
+    PgBulkInsert(const PgBulkInsert&) = delete;
+    PgBulkInsert& operator=(const PgBulkInsert&) = delete;
+
     std::size_t buffered_rows() const override { return m_rows; }
     void flush() override {
         if (m_rows == 0) {
@@ -764,11 +774,48 @@ public:
             m_before->flush();
         }
         m_rows = 0;
+        if (m_held_bytes > 0) {
+            // The blocks held, then the one in memory.
+            if (std::fflush(m_held) != 0 || std::fseek(m_held, 0, SEEK_SET) != 0) {
+                fail_held("read");
+            }
+            std::string chunk(std::min(m_held_bytes, k_copy_block), '\0');
+            while (m_held_bytes > 0) {
+                const std::size_t n = std::min(m_held_bytes, chunk.size());
+                if (std::fread(chunk.data(), 1, n, m_held) != n) {
+                    fail_held("read");
+                }
+                m_connection.copy_send(m_copy, std::string_view(chunk.data(), n));
+                m_held_bytes -= n;
+            }
+            if (std::fseek(m_held, 0, SEEK_SET) != 0) {
+                fail_held("rewind");
+            }
+        }
         m_connection.copy_send(m_copy, m_buffer);
         m_buffer.clear(); // keeps the block's storage
     }
+    void hold_until_flush() override { m_hold = true; }
 
 private:
+    [[noreturn]] static void fail_held(std::string_view what) {
+        throw Error(ErrorKind::io, fmt::format("cannot {} the temporary file of rows held for "
+                                               "COPY: {}",
+                                               what, std::strerror(errno)));
+    }
+    // A full block of a writer that holds its rows: to the temporary file (written over from
+    // the start after each flush).
+    void hold_block() {
+        if (m_held == nullptr && (m_held = std::tmpfile()) == nullptr) {
+            fail_held("create");
+        }
+        if (std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_held) != m_buffer.size()) {
+            fail_held("write");
+        }
+        m_held_bytes += m_buffer.size();
+        m_buffer.clear();
+    }
+
     void begin_cell() {
         if (m_column > 0) {
             m_buffer += '\t';
@@ -782,7 +829,11 @@ private:
         m_buffer += '\n';
         ++m_rows;
         if (m_buffer.size() >= k_copy_block) {
-            flush();
+            if (m_hold) {
+                hold_block();
+            } else {
+                flush();
+            }
         }
     }
 
@@ -792,7 +843,10 @@ private:
     std::string m_copy;
     std::string m_buffer;
     std::size_t m_column = 0;
-    std::size_t m_rows = 0;
+    std::size_t m_rows = 0; // held, in m_buffer and m_held
+    bool m_hold = false;
+    std::FILE* m_held = nullptr; // full blocks held until flush()
+    std::size_t m_held_bytes = 0;
 };
 
 std::unique_ptr<BulkInsert> PgConnection::bulk_insert(std::string_view table,
