@@ -11,15 +11,14 @@
 #include "audit_log.hpp"
 #include "import_keys.hpp"
 #include "scoped_cache.hpp"
+#include "spill_file.hpp"
 #include "sql.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -90,75 +89,46 @@ class AuditSpool {
 public:
     AuditSpool(Database& db, const Stamp& stamp)
         : m_db(db), m_stamp(stamp), m_defer(dialect(db) == Dialect::postgres) {}
-    ~AuditSpool() {
-        if (m_file != nullptr) {
-            std::fclose(m_file);
-        }
-    }
-    AuditSpool(const AuditSpool&) = delete;
-    AuditSpool& operator=(const AuditSpool&) = delete;
 
     void add(std::string_view entity, std::string_view change) {
         if (!m_defer) {
             append_audit_text(m_db, m_stamp, "import", entity, k_batch_id, change);
             return;
         }
-        if (m_file == nullptr && (m_file = std::tmpfile()) == nullptr) {
-            fail("create");
-        }
         put(entity);
         put(change);
-        ++m_held;
     }
 
     // Writes the records held, in order.
     void write() {
-        if (m_held == 0) {
-            return;
-        }
-        if (std::fflush(m_file) != 0 || std::fseek(m_file, 0, SEEK_SET) != 0) {
-            fail("read");
-        }
+        m_held.rewind();
         std::string entity;
         std::string change;
-        for (; m_held > 0; --m_held) {
+        while (m_held.size() > 0) {
             get(entity);
             get(change);
             append_audit_text(m_db, m_stamp, "import", entity, k_batch_id, change);
         }
-        std::fclose(m_file);
-        m_file = nullptr;
     }
 
 private:
-    [[noreturn]] static void fail(std::string_view what) {
-        throw Error(ErrorKind::io, fmt::format("cannot {} the temporary file of the import's audit "
-                                               "records: {}",
-                                               what, std::strerror(errno)));
-    }
+    // Each text after its size.
     void put(std::string_view text) {
         const std::uint64_t size = text.size();
-        if (std::fwrite(&size, sizeof size, 1, m_file) != 1 ||
-            std::fwrite(text.data(), 1, text.size(), m_file) != text.size()) {
-            fail("write");
-        }
+        m_held.write({reinterpret_cast<const char*>(&size), sizeof size});
+        m_held.write(text);
     }
     void get(std::string& text) {
         std::uint64_t size = 0;
-        if (std::fread(&size, sizeof size, 1, m_file) != 1) {
-            fail("read");
-        }
-        text.resize(size);
-        if (std::fread(text.data(), 1, text.size(), m_file) != text.size()) {
-            fail("read");
-        }
+        m_held.read(text, sizeof size);
+        std::memcpy(&size, text.data(), sizeof size);
+        m_held.read(text, size);
     }
 
     Database& m_db;
     const Stamp& m_stamp;
     bool m_defer;
-    std::FILE* m_file = nullptr;
-    std::size_t m_held = 0; // records in m_file
+    SpillFile m_held{"the import's audit records"};
 };
 
 // One audit record per entity and per k_batch_rows rows, listing each row's state hash.

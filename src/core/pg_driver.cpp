@@ -1,14 +1,14 @@
 #include "pg_driver.hpp"
 
+#include "spill_file.hpp"
+
 #include <svcmgr/error.hpp>
 
 #include <fmt/format.h>
 #include <postgresql/libpq-fe.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
 #include <optional>
@@ -757,14 +757,6 @@ public:
         m_buffer.append(value.substr(from));
         end_cell();
     }
-    ~PgBulkInsert() override {
-        if (m_held != nullptr) {
-            std::fclose(m_held);
-        }
-    }
-    PgBulkInsert(const PgBulkInsert&) = delete;
-    PgBulkInsert& operator=(const PgBulkInsert&) = delete;
-
     std::size_t buffered_rows() const override { return m_rows; }
     void flush() override {
         if (m_rows == 0) {
@@ -774,22 +766,13 @@ public:
             m_before->flush();
         }
         m_rows = 0;
-        if (m_held_bytes > 0) {
+        if (m_held.size() > 0) {
             // The blocks held, then the one in memory.
-            if (std::fflush(m_held) != 0 || std::fseek(m_held, 0, SEEK_SET) != 0) {
-                fail_held("read");
-            }
-            std::string chunk(std::min(m_held_bytes, k_copy_block), '\0');
-            while (m_held_bytes > 0) {
-                const std::size_t n = std::min(m_held_bytes, chunk.size());
-                if (std::fread(chunk.data(), 1, n, m_held) != n) {
-                    fail_held("read");
-                }
-                m_connection.copy_send(m_copy, std::string_view(chunk.data(), n));
-                m_held_bytes -= n;
-            }
-            if (std::fseek(m_held, 0, SEEK_SET) != 0) {
-                fail_held("rewind");
+            m_held.rewind();
+            std::string block;
+            while (m_held.size() > 0) {
+                m_held.read(block, std::min(m_held.size(), k_copy_block));
+                m_connection.copy_send(m_copy, block);
             }
         }
         m_connection.copy_send(m_copy, m_buffer);
@@ -798,21 +781,9 @@ public:
     void hold_until_flush() override { m_hold = true; }
 
 private:
-    [[noreturn]] static void fail_held(std::string_view what) {
-        throw Error(ErrorKind::io, fmt::format("cannot {} the temporary file of rows held for "
-                                               "COPY: {}",
-                                               what, std::strerror(errno)));
-    }
-    // A full block of a writer that holds its rows: to the temporary file (written over from
-    // the start after each flush).
+    // A full block of a writer that holds its rows goes to the temporary file.
     void hold_block() {
-        if (m_held == nullptr && (m_held = std::tmpfile()) == nullptr) {
-            fail_held("create");
-        }
-        if (std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_held) != m_buffer.size()) {
-            fail_held("write");
-        }
-        m_held_bytes += m_buffer.size();
+        m_held.write(m_buffer);
         m_buffer.clear();
     }
 
@@ -845,8 +816,7 @@ private:
     std::size_t m_column = 0;
     std::size_t m_rows = 0; // held, in m_buffer and m_held
     bool m_hold = false;
-    std::FILE* m_held = nullptr; // full blocks held until flush()
-    std::size_t m_held_bytes = 0;
+    SpillFile m_held{"rows held for COPY"}; // full blocks held until flush()
 };
 
 std::unique_ptr<BulkInsert> PgConnection::bulk_insert(std::string_view table,

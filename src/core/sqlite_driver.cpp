@@ -82,13 +82,9 @@ public:
 
     // Waits until the jobs handed over are done; throws the error of a failed one.
     void settle() {
-        if (m_pending.load(std::memory_order_acquire) == 0 &&
-            !m_failed.load(std::memory_order_acquire)) {
-            return;
-        }
-        std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [this] { return m_jobs.empty() && !m_running; });
-        if (m_error) {
+        wait();
+        if (m_failed.load(std::memory_order_acquire)) {
+            const std::lock_guard lock(m_mutex);
             std::rethrow_exception(m_error);
         }
     }

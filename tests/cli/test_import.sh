@@ -227,20 +227,23 @@ expect_status 0
 expect_err ""
 expect_eq "$(wc -l <"$T/out")" "65601" "rows exported"
 
-# 25,000 tickets of 50 new customers: two ticket records during the rows (one per 10,000), then
-# the customers' and the last tickets'. On PostgreSQL they are written after the last row (each
-# statement would end the COPY), in the same order.
+# 25,000 tickets, each of a new customer: a customer and a ticket record per 10,000 rows, the
+# customer's first (it is created before its ticket), then the last of each. On PostgreSQL the
+# records are written after the last row and the new customers (1.5 MB of COPY rows, past the
+# 1 MB block held in memory) when the tickets are done: the same records in the same order.
 begin "a long import's batch records come in the order they were made, and verify"
 /usr/bin/python3 -c '
 import sys
-sys.stdout.write("title,customer_id,customer\r\n")
+sys.stdout.write("title,customer_id,customer,email\r\n")
 for i in range(25000):
-    sys.stdout.write(f"Zahtjev {i},{1000 + i % 50},Kupac {i % 50}\r\n")' >"$T/batches.csv"
+    sys.stdout.write(f"Zahtjev {i},{100000 + i},Kupac {i} Horvatović,kupac{i}@example.hr\r\n")' >"$T/batches.csv"
 seq_before=$(sql "SELECT max(seq) FROM audit")
 run svcmgr -q ticket import "$T/batches.csv"
 expect_status 0
 expect_eq "$(sql "SELECT entity FROM audit WHERE seq > $seq_before ORDER BY seq" | tr '\n' ' ')" \
-    "ticket ticket customer ticket " "batch records"
+    "customer ticket customer ticket customer ticket " "batch records"
+expect_eq "$(sql "SELECT count(*) FROM ticket t JOIN customer c ON c.id = t.customer_id WHERE c.id >= 100000 AND c.email = 'kupac' || (c.id - 100000) || '@example.hr' AND t.title = 'Zahtjev ' || (c.id - 100000)")" \
+    "25000" "tickets and their customers"
 run svcmgr audit verify
 expect_status 0
 
