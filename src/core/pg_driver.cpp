@@ -718,6 +718,10 @@ void PgStatement::discard_rest() noexcept {
 // one COPY: the connection takes no other statement while a COPY is open.
 class PgBulkInsert final : public BulkInsert {
 public:
+    // Rows are sent in small blocks, so that the server takes in one while the next is made:
+    // a send waits until the socket's buffer (about 200 KB) has room for the whole block.
+    static constexpr std::size_t k_send_block = 64 * 1024;
+    // Rows held go to the temporary file in larger ones.
     static constexpr std::size_t k_copy_block = 1024 * 1024;
 
     PgBulkInsert(PgConnection& connection, std::string_view table,
@@ -799,7 +803,7 @@ private:
         m_column = 0;
         m_buffer += '\n';
         ++m_rows;
-        if (m_buffer.size() >= k_copy_block) {
+        if (m_hold ? m_buffer.size() >= k_copy_block : m_buffer.size() >= k_send_block) {
             if (m_hold) {
                 hold_block();
             } else {
