@@ -48,7 +48,7 @@ TEST_CASE("KeyFilter never misses a key added and rarely claims one that was not
     for (int i = 0; i < 100'000; ++i) {
         false_positives += filter.may_contain("other" + std::to_string(i) + "@example.se") ? 1 : 0;
     }
-    CHECK(false_positives < 100); // 0.1%; about 0.03% expected at this fill
+    CHECK(false_positives < 5); // about 0.1 expected at this fill
     CHECK(filter.may_contain("customer0@example.se"));
     CHECK_FALSE(KeyFilter{}.may_contain(""));
 }
