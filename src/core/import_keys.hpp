@@ -45,8 +45,7 @@ private:
 
 // A Bloom filter of text keys in 1 MiB: may_contain is false only for a key never added, and
 // true for about 2% of other keys once a million keys were added, and for about one in a million
-// at 200,000 keys. Each false answer costs a lookup that, on PostgreSQL, ends the rows' COPY: 8
-// probes make those far fewer than 4 did (7 in a 200,000-customer import) at the same size.
+// at 200,000 keys (each true answer costs the importer a lookup).
 class KeyFilter {
 public:
     static constexpr std::size_t k_bits = std::size_t{1} << 23;

@@ -714,15 +714,16 @@ void PgStatement::discard_rest() noexcept {
 }
 
 // Rows in COPY's text format (cells separated by tabs, \\N for NULL, backslash escapes for
-// backslash, tab, newline and carriage return), held until k_copy_block bytes and then sent as
-// one COPY: the connection takes no other statement while a COPY is open.
+// backslash, tab, newline and carriage return), sent every k_send_block bytes into the
+// connection's COPY, which stays open until its next statement; after hold_until_flush, kept in
+// a temporary file every k_hold_block bytes until flush().
 class PgBulkInsert final : public BulkInsert {
 public:
     // Rows are sent in small blocks, so that the server takes in one while the next is made:
     // a send waits until the socket's buffer (about 200 KB) has room for the whole block.
     static constexpr std::size_t k_send_block = 64 * 1024;
     // Rows held go to the temporary file in larger ones.
-    static constexpr std::size_t k_copy_block = 1024 * 1024;
+    static constexpr std::size_t k_hold_block = 1024 * 1024;
 
     PgBulkInsert(PgConnection& connection, std::string_view table,
                  const std::vector<std::string>& columns, BulkInsert* before)
@@ -775,7 +776,7 @@ public:
             m_held.rewind();
             std::string block;
             while (m_held.size() > 0) {
-                m_held.read(block, std::min(m_held.size(), k_copy_block));
+                m_held.read(block, std::min(m_held.size(), k_send_block));
                 m_connection.copy_send(m_copy, block);
             }
         }
@@ -803,12 +804,10 @@ private:
         m_column = 0;
         m_buffer += '\n';
         ++m_rows;
-        if (m_hold ? m_buffer.size() >= k_copy_block : m_buffer.size() >= k_send_block) {
-            if (m_hold) {
-                hold_block();
-            } else {
-                flush();
-            }
+        if (!m_hold && m_buffer.size() >= k_send_block) {
+            flush();
+        } else if (m_hold && m_buffer.size() >= k_hold_block) {
+            hold_block();
         }
     }
 
