@@ -59,7 +59,7 @@ public:
 
 private:
     explicit TimeZone(const void* zone) : m_zone(zone) {}
-    const void* m_zone; // nullptr for UTC; otherwise interpreted by src/core/parse.cpp
+    const void* m_zone; // nullptr for UTC; otherwise interpreted by src/core/util/parse.cpp
 };
 
 // A point in time as DESIGN.md section 7 accepts it: "2026-11-22" (local midnight),

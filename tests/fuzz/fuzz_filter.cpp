@@ -1,4 +1,4 @@
-// libFuzzer target: the ticket filter language (src/core/filter.hpp) and the query it becomes.
+// libFuzzer target: the ticket filter language (src/core/ticket/filter.hpp) and the query it becomes.
 //
 // Input: one filter term per line. A line "@sort KEY" sets the sort key and "@columns A,B" the
 // columns, so hostile sort keys and column lists are fuzzed too. Every term list must either be
@@ -6,7 +6,7 @@
 // returns and that SQLite accepts and runs over a database with tickets in it: a term that
 // escapes into the SQL text, or a refusal of any other kind, is a crash.
 
-#include "filter.hpp"
+#include "ticket/filter.hpp"
 
 #include <svcmgr/db.hpp>
 #include <svcmgr/error.hpp>

@@ -4,7 +4,7 @@
 
 #include <svcmgr/exchange.hpp>
 
-#include "sql.hpp"
+#include "db/sql.hpp"
 
 #include <doctest/doctest.h>
 

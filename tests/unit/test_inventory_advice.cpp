@@ -5,7 +5,7 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/ticket.hpp>
 
-#include "sql.hpp"
+#include "db/sql.hpp"
 
 #include <doctest/doctest.h>
 

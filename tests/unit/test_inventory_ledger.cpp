@@ -7,7 +7,7 @@
 #include <svcmgr/ticket.hpp>
 
 #include "helpers.hpp"
-#include "sql.hpp"
+#include "db/sql.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,257 @@
+#include "ticket/filter.hpp"
+
+#include <svcmgr/error.hpp>
+#include <svcmgr/text.hpp>
+#include <svcmgr/ticket.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <functional>
+
+namespace svcmgr {
+
+namespace {
+
+class Compiler {
+public:
+    Compiler(const FilterContext& context, int first_param)
+        : m_context(context), m_next(first_param) {}
+
+    // Adds a parameter and returns its placeholder.
+    std::string param(Value v) {
+        m_result.params.push_back(std::move(v));
+        return fmt::format("${}", m_next++);
+    }
+
+    void add(const std::string& condition) { m_parts.push_back(condition); }
+
+    const FilterContext& context() const { return m_context; }
+
+    SqlCondition finish() {
+        if (!m_parts.empty()) {
+            m_result.sql = fmt::format("({})", fmt::join(m_parts, ") AND ("));
+        }
+        return std::move(m_result);
+    }
+
+private:
+    const FilterContext& m_context;
+    int m_next;
+    std::vector<std::string> m_parts;
+    SqlCondition m_result;
+};
+
+[[noreturn]] void bad_term(std::string_view term, std::string_view expected) {
+    throw Error(ErrorKind::usage,
+                fmt::format("invalid filter term '{}': expected {}", term, expected));
+}
+
+std::string in_list(Compiler& c, const std::vector<std::string>& values) {
+    std::vector<std::string> placeholders;
+    for (const auto& v : values) {
+        placeholders.push_back(c.param(v));
+    }
+    return fmt::format("({})", fmt::join(placeholders, ", "));
+}
+
+std::int64_t time_value(std::string_view term, std::string_view value, const FilterContext& ctx) {
+    const TimeZone tz = ctx.tz != nullptr ? *ctx.tz : TimeZone::utc();
+    const auto t = parse_time_point(value, ctx.now, tz);
+    if (!t && parse_duration(value)) {
+        bad_term(term, "an age that reaches back no further than the year 0001");
+    }
+    if (!t) {
+        bad_term(term, "a date (2026-11-01), today, yesterday or an age such as 7d");
+    }
+    return *t;
+}
+
+std::int64_t duration_seconds(std::string_view term, std::string_view value) {
+    const auto d = parse_duration(value);
+    if (!d) {
+        bad_term(term, "a duration such as 3d or 12h");
+    }
+    return d->count() / 1000;
+}
+
+void listed(Compiler& c, std::string_view term, std::string_view value, const char* column,
+            const std::vector<std::string>& allowed) {
+    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+        bad_term(term, fmt::format("one of {}", fmt::join(allowed, ", ")));
+    }
+    c.add(fmt::format("{} = {}", column, c.param(std::string(value))));
+}
+
+using Handler = std::function<void(Compiler&, std::string_view term, std::string_view value)>;
+
+struct Key {
+    std::string_view name;
+    Handler handle;
+};
+
+const std::vector<Key>& keys() {
+    static const std::vector<Key> k_keys = {
+        {"status",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             if (v == "active") {
+                 c.add("t.status IN ('new', 'open', 'in_progress', 'waiting_customer', "
+                       "'waiting_parts')");
+             } else if (parse_status(v)) {
+                 c.add(fmt::format("t.status = {}", c.param(std::string(v))));
+             } else {
+                 bad_term(term, "active, new, open, in_progress, waiting_customer, "
+                                "waiting_parts, resolved or closed");
+             }
+         }},
+        {"priority",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             if (!parse_priority(v)) {
+                 bad_term(term, "low, normal, high or urgent");
+             }
+             c.add(fmt::format("t.priority = {}", c.param(std::string(v))));
+         }},
+        {"priority.min",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             const auto p = parse_priority(v);
+             if (!p) {
+                 bad_term(term, "low, normal, high or urgent");
+             }
+             std::vector<std::string> at_least;
+             for (int i = static_cast<int>(*p); i <= static_cast<int>(Priority::urgent); ++i) {
+                 at_least.emplace_back(to_string(static_cast<Priority>(i)));
+             }
+             c.add(fmt::format("t.priority IN {}", in_list(c, at_least)));
+         }},
+        {"category",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             listed(c, term, v, "t.category", c.context().categories);
+         }},
+        {"channel",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             listed(c, term, v, "t.channel", c.context().channels);
+         }},
+        {"customer",
+         [](Compiler& c, std::string_view, std::string_view v) {
+             if (const auto id = parse_count(v)) {
+                 c.add(fmt::format("t.customer_id = {}", c.param(*id)));
+             } else if (v.find('@') != std::string_view::npos) {
+                 c.add(fmt::format("c.email = {}", c.param(std::string(v))));
+             } else {
+                 c.add(fmt::format("c.name = {}", c.param(std::string(v))));
+             }
+         }},
+        {"assignee",
+         [](Compiler& c, std::string_view, std::string_view v) {
+             if (v == "none") {
+                 c.add("t.assignee IS NULL");
+             } else {
+                 c.add(fmt::format("t.assignee = {}", c.param(std::string(v))));
+             }
+         }},
+        {"ref",
+         [](Compiler& c, std::string_view, std::string_view v) {
+             c.add(fmt::format("t.ref = {}", c.param(std::string(v))));
+         }},
+        {"created.after",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             c.add(fmt::format("t.created_at >= {}", c.param(time_value(term, v, c.context()))));
+         }},
+        {"created.before",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             c.add(fmt::format("t.created_at < {}", c.param(time_value(term, v, c.context()))));
+         }},
+        {"updated.after",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             c.add(fmt::format("t.updated_at >= {}", c.param(time_value(term, v, c.context()))));
+         }},
+        {"updated.before",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             c.add(fmt::format("t.updated_at < {}", c.param(time_value(term, v, c.context()))));
+         }},
+        {"age.over",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             const std::int64_t cutoff = c.context().now - duration_seconds(term, v);
+             c.add(fmt::format("t.created_at < {}", c.param(cutoff)));
+         }},
+        {"age.under",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             const std::int64_t cutoff = c.context().now - duration_seconds(term, v);
+             c.add(fmt::format("t.created_at > {}", c.param(cutoff)));
+         }},
+        {"idle.over",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             const std::int64_t cutoff = c.context().now - duration_seconds(term, v);
+             c.add(fmt::format("t.updated_at < {}", c.param(cutoff)));
+         }},
+        {"cause",
+         [](Compiler& c, std::string_view, std::string_view v) {
+             if (v == "none") {
+                 c.add("t.cause IS NULL");
+             } else {
+                 c.add(fmt::format("t.cause = {}", c.param(std::string(v))));
+             }
+         }},
+        {"preventable",
+         [](Compiler& c, std::string_view term, std::string_view v) {
+             if (v == "yes") {
+                 c.add("t.preventable = 1");
+             } else if (v == "no") {
+                 c.add("t.preventable = 0");
+             } else if (v == "unknown") {
+                 c.add("t.preventable IS NULL");
+             } else {
+                 bad_term(term, "yes, no or unknown");
+             }
+         }},
+    };
+    return k_keys;
+}
+
+} // namespace
+
+std::vector<std::string> filter_keys() {
+    std::vector<std::string> names;
+    for (const auto& key : keys()) {
+        names.emplace_back(key.name);
+    }
+    return names;
+}
+
+SqlCondition compile_ticket_filter(const std::vector<std::string>& terms,
+                                   const FilterContext& context, int first_param) {
+    Compiler c(context, first_param);
+    for (const std::string& term : terms) {
+        const auto colon = term.find(':');
+        if (colon == std::string::npos) {
+            // A free word: literal, case-insensitive substring of the title or description.
+            // Surrounding spaces come from quoting in scripts, not from the user's intent.
+            const std::string_view word = trim(term);
+            if (word.empty()) {
+                continue;
+            }
+            c.add(fmt::format(
+                "instr(svc_fold(t.title || '\n' || coalesce(t.description, '')), {}) > 0",
+                c.param(fold_case(word))));
+            continue;
+        }
+        const std::string_view name = std::string_view(term).substr(0, colon);
+        const std::string_view value = std::string_view(term).substr(colon + 1);
+        const auto& all = keys();
+        const auto it =
+            std::find_if(all.begin(), all.end(), [&](const Key& k) { return k.name == name; });
+        if (it == all.end()) {
+            throw Error(ErrorKind::usage,
+                        fmt::format("unknown filter key '{}' in '{}'", name, term),
+                        fmt::format("known keys: {}", fmt::join(filter_keys(), ", ")));
+        }
+        if (value.empty()) {
+            bad_term(term, "a value after the colon");
+        }
+        it->handle(c, term, value);
+    }
+    return c.finish();
+}
+
+} // namespace svcmgr
