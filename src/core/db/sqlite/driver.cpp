@@ -1,4 +1,5 @@
 #include "db/sqlite/driver.hpp"
+#include "db/sqlite/write_behind.hpp"
 
 #include <svcmgr/error.hpp>
 #include <svcmgr/parse.hpp>
@@ -8,17 +9,10 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <exception>
-#include <functional>
 #include <limits>
-#include <mutex>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -53,127 +47,6 @@ void configure(sqlite3* db, const OpenOptions& options) {
     sqlite3_create_function(db, "svc_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             sql_fold, nullptr, nullptr);
 }
-
-// The bulk writers' INSERTs run on a thread of their own, in the order they were handed over,
-// while the caller reads and checks the rows to come. The connection is still used by one thread
-// at a time (it is opened without SQLite's own mutexes): every other use of it first waits until
-// the writes handed over are done (settle). A failed write is thrown there, and at every use
-// after it, until the transaction it broke is rolled back.
-class WriteBehind {
-public:
-    WriteBehind() = default;
-    ~WriteBehind() { stop(); }
-    WriteBehind(const WriteBehind&) = delete;
-    WriteBehind& operator=(const WriteBehind&) = delete;
-
-    // Runs `job` after the jobs handed over before it; `busy` (true) is set false once it ran,
-    // or was skipped after a failed one.
-    void post(std::function<void()> job, bool& busy) {
-        {
-            const std::lock_guard lock(m_mutex);
-            if (!m_thread.joinable()) {
-                m_thread = std::thread([this] { run(); });
-            }
-            m_jobs.push_back({std::move(job), &busy});
-            m_pending.fetch_add(1, std::memory_order_relaxed);
-        }
-        m_work.notify_one();
-    }
-
-    // Waits until the jobs handed over are done; throws the error of a failed one.
-    void settle() {
-        wait();
-        if (m_failed.load(std::memory_order_acquire)) {
-            const std::lock_guard lock(m_mutex);
-            std::rethrow_exception(m_error);
-        }
-    }
-
-    // Waits until `busy` is false (a job's buffer is free again); throws a failed job's error.
-    void wait_until_free(const bool& busy) {
-        std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [&busy] { return !busy; });
-        if (m_error) {
-            std::rethrow_exception(m_error);
-        }
-    }
-
-    // Waits until the jobs handed over are done, without throwing (before a statement is
-    // finalized); with `forget`, a failure is forgotten (its transaction is being rolled back).
-    void wait(bool forget = false) noexcept {
-        if (m_pending.load(std::memory_order_acquire) == 0 &&
-            !m_failed.load(std::memory_order_acquire)) {
-            return;
-        }
-        std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [this] { return m_jobs.empty() && !m_running; });
-        if (forget) {
-            m_error = nullptr;
-            m_failed.store(false, std::memory_order_release);
-        }
-    }
-
-private:
-    struct Job {
-        std::function<void()> run;
-        bool* busy;
-    };
-
-    void run() {
-        std::unique_lock lock(m_mutex);
-        for (;;) {
-            m_work.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
-            if (m_jobs.empty()) {
-                return;
-            }
-            Job job = std::move(m_jobs.front());
-            m_jobs.pop_front();
-            m_running = true;
-            std::exception_ptr error;
-            if (!m_error) {
-                lock.unlock();
-                try {
-                    job.run();
-                } catch (...) {
-                    error = std::current_exception();
-                }
-                lock.lock();
-            }
-            if (error) {
-                m_error = error;
-                m_failed.store(true, std::memory_order_release);
-            }
-            *job.busy = false;
-            m_running = false;
-            m_pending.fetch_sub(1, std::memory_order_release);
-            m_done.notify_all();
-        }
-    }
-
-    void stop() noexcept {
-        {
-            const std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_work.notify_one();
-        if (m_thread.joinable()) {
-            m_thread.join();
-        }
-    }
-
-    std::mutex m_mutex;
-    std::condition_variable m_work; // a job was handed over, or the thread is to stop
-    std::condition_variable m_done; // a job ran
-    std::deque<Job> m_jobs;
-    bool m_running = false;
-    bool m_stop = false;
-    std::exception_ptr m_error; // the first failed job's
-    // Read without the lock on every use of the connection: jobs handed over and not done yet,
-    // and whether one failed.
-    std::atomic<std::size_t> m_pending{0};
-    std::atomic<bool> m_failed{false};
-    std::thread m_thread; // started with the first job
-};
 
 class SqliteStatement final : public DriverStatement {
 public:
@@ -298,174 +171,6 @@ private:
     }
 };
 
-// New rows k_rows_per_insert per INSERT: SQLite builds the constant IN lists of CHECK and
-// partial-index constraints once per statement run, which costs more than a row itself. OR FAIL
-// and deferred foreign keys spare each statement its statement journal (a multi-row statement
-// that may abort must be able to undo itself): a failed write fails the whole transaction,
-// which its owner rolls back, and the foreign keys are checked at COMMIT. A full batch is handed
-// to the connection's WriteBehind and written while the next ones fill.
-class SqliteBulkInsert final : public BulkInsert {
-public:
-    static constexpr std::size_t k_rows_per_insert = 64;
-
-    SqliteBulkInsert(sqlite3* db, const std::string& name, WriteBehind& behind,
-                     std::string_view table, const std::vector<std::string>& columns,
-                     BulkInsert* before)
-        : m_db(db), m_name(&name), m_behind(behind), m_before(before), m_width(columns.size()),
-          m_head(
-              fmt::format("INSERT OR FAIL INTO {} ({}) VALUES ", table, fmt::join(columns, ", "))),
-          m_inserts(k_rows_per_insert + 1, nullptr) {
-        for (Batch& batch : m_batches) {
-            batch.cells.resize(m_width * k_rows_per_insert);
-        }
-        const int rc =
-            sqlite3_exec(m_db, "PRAGMA defer_foreign_keys = ON", nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK) {
-            throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
-        }
-    }
-    ~SqliteBulkInsert() override {
-        m_behind.wait(); // for the batches handed over: they use this writer's statements
-        for (sqlite3_stmt* st : m_inserts) {
-            sqlite3_finalize(st);
-        }
-    }
-    SqliteBulkInsert(const SqliteBulkInsert&) = delete;
-    SqliteBulkInsert& operator=(const SqliteBulkInsert&) = delete;
-
-    void add_null() override {
-        next().kind = ColumnKind::null;
-        written();
-    }
-    void add_int64(std::int64_t value) override {
-        Cell& cell = next();
-        cell.kind = ColumnKind::integer;
-        cell.number = value;
-        written();
-    }
-    void add_text(std::string_view value) override {
-        Cell& cell = next();
-        cell.kind = ColumnKind::text;
-        if (cell.text.capacity() > k_batch_bytes && value.size() <= k_batch_bytes) {
-            cell.text = std::string(value); // a long cell's storage is not kept for short ones
-        } else {
-            cell.text.assign(value);
-        }
-        m_bytes += value.size();
-        written();
-    }
-    std::size_t buffered_rows() const override { return m_used / m_width; }
-    void flush() override {
-        hand_over();
-        m_behind.settle();
-    }
-
-private:
-    struct Cell {
-        ColumnKind kind = ColumnKind::null;
-        std::int64_t number = 0;
-        std::string text; // keeps its storage from row to row
-    };
-    // Rows handed over together; busy until written.
-    struct Batch {
-        std::vector<Cell> cells;
-        std::size_t rows = 0;
-        bool busy = false;
-    };
-    // Enough for the writes to go on while this writer's next rows fill.
-    static constexpr std::size_t k_batches = 4;
-    // A batch is handed over early once its text reaches this size: rows of long text are held
-    // a few at a time, not k_rows_per_insert * k_batches of them.
-    static constexpr std::size_t k_batch_bytes = std::size_t{1} << 20;
-
-    Cell& next() { return m_batches[m_current].cells[m_used++]; }
-    // The batch is handed over as soon as its last row is complete, or a row fills its text.
-    void written() {
-        if (m_used == m_width * k_rows_per_insert ||
-            (m_bytes >= k_batch_bytes && m_used % m_width == 0)) {
-            hand_over();
-        }
-    }
-
-    // Hands the rows held to the WriteBehind, and waits until the next batch is free.
-    void hand_over() {
-        const std::size_t rows = m_used / m_width;
-        if (rows == 0) {
-            return;
-        }
-        if (m_before != nullptr) {
-            m_before->flush();
-        }
-        Batch& batch = m_batches[m_current];
-        batch.rows = rows;
-        batch.busy = true;
-        m_used = 0;
-        m_bytes = 0;
-        m_behind.post([this, &batch] { write(batch); }, batch.busy);
-        m_current = (m_current + 1) % k_batches;
-        m_behind.wait_until_free(m_batches[m_current].busy);
-    }
-
-    // On the WriteBehind's thread.
-    void write(const Batch& batch) {
-        sqlite3_stmt* st = statement(batch.rows);
-        // The cells stay unchanged until the statement ran: bound without a copy.
-        for (std::size_t i = 0; i < batch.rows * m_width; ++i) {
-            const Cell& cell = batch.cells[i];
-            const int n = static_cast<int>(i + 1);
-            switch (cell.kind) {
-            case ColumnKind::null:
-                sqlite3_bind_null(st, n);
-                break;
-            case ColumnKind::integer:
-                sqlite3_bind_int64(st, n, cell.number);
-                break;
-            case ColumnKind::text:
-                sqlite3_bind_text64(st, n, cell.text.data(), cell.text.size(), SQLITE_STATIC,
-                                    SQLITE_UTF8);
-                break;
-            }
-        }
-        const int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
-        }
-    }
-
-    sqlite3_stmt* statement(std::size_t rows) {
-        sqlite3_stmt*& st = m_inserts[rows];
-        if (st == nullptr) {
-            std::string sql = m_head;
-            for (std::size_t r = 0; r < rows; ++r) {
-                sql += r == 0 ? "(" : ", (";
-                for (std::size_t i = 0; i < m_width; ++i) {
-                    sql += i == 0 ? "?" : ", ?";
-                }
-                sql += ')';
-            }
-            const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
-                                              SQLITE_PREPARE_PERSISTENT, &st, nullptr);
-            if (rc != SQLITE_OK) {
-                throw_sqlite(m_db, rc, fmt::format("database {}", *m_name));
-            }
-        }
-        return st;
-    }
-
-    sqlite3* m_db;
-    const std::string* m_name;
-    WriteBehind& m_behind;
-    BulkInsert* m_before;
-    std::size_t m_width;
-    std::string m_head;
-    std::array<Batch, k_batches> m_batches;
-    std::size_t m_current = 0;            // the batch being filled
-    std::size_t m_used = 0;               // its cells set
-    std::size_t m_bytes = 0;              // and their text
-    std::vector<sqlite3_stmt*> m_inserts; // by number of rows, used on the WriteBehind's thread
-};
-
 class SqliteConnection final : public Connection {
 public:
     explicit SqliteConnection(std::string name) : m_name(std::move(name)) {}
@@ -509,8 +214,7 @@ public:
                                             const std::vector<std::string>& columns,
                                             BulkInsert* before) override {
         m_behind.settle();
-        return std::make_unique<SqliteBulkInsert>(m_handle, m_name, m_behind, table, columns,
-                                                  before);
+        return make_sqlite_bulk_insert(m_handle, m_name, m_behind, table, columns, before);
     }
 
 private:
