@@ -5,8 +5,8 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
-#include "inventory/queries.hpp"
 #include "db/sql.hpp"
+#include "inventory/queries.hpp"
 
 #include <fmt/format.h>
 
@@ -62,16 +62,16 @@ std::vector<PartFacts> load_parts(Database& db) {
     const std::int64_t default_rate = setting_percent(db, "holding_rate");
     // Reservations and open orders are few: two grouped queries cost less than two correlated
     // subqueries per part (the same sums as k_reserved_sql and k_on_order_sql).
-    const auto reserved = per_part(
-        db, "SELECT r.part_id, sum(r.qty) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
-            "WHERE r.state = 'reserved' AND t.status NOT IN ('resolved', 'closed') "
-            "GROUP BY r.part_id");
+    const auto reserved = per_part(db, joined<"SELECT r.part_id, sum(r.qty) FROM ticket_part r "
+                                              "JOIN ticket t ON t.id = r.ticket_id "
+                                              "WHERE r.state = 'reserved' AND t.status NOT IN ",
+                                              k_inactive_status_list, " GROUP BY r.part_id">);
     const auto on_order = per_part(db, "SELECT part_id, sum(qty - received_qty) FROM stock_order "
                                        "WHERE received_qty < qty GROUP BY part_id");
-    const auto needed = per_part(
-        db, "SELECT r.part_id, sum(r.qty) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
-            "WHERE r.state = 'needed' AND t.status NOT IN ('resolved', 'closed') "
-            "GROUP BY r.part_id");
+    const auto needed = per_part(db, joined<"SELECT r.part_id, sum(r.qty) FROM ticket_part r "
+                                            "JOIN ticket t ON t.id = r.ticket_id "
+                                            "WHERE r.state = 'needed' AND t.status NOT IN ",
+                                            k_inactive_status_list, " GROUP BY r.part_id">);
     const auto sum_for = [](const std::map<std::int64_t, std::int64_t>& sums, std::int64_t id) {
         const auto it = sums.find(id);
         return it == sums.end() ? std::int64_t{0} : it->second;
