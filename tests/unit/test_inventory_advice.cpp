@@ -1,6 +1,7 @@
 // Reorder advice, worked by hand: local days across a DST change, the inventory position with
 // reservations and orders, the fixed rule with minimum order and pack, and the service level.
 
+#include <svcmgr/error.hpp>
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/parse.hpp>
 #include <svcmgr/ticket.hpp>
@@ -8,6 +9,7 @@
 #include "db/sql.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 using namespace svcmgr;
 
@@ -39,7 +41,7 @@ TEST_CASE("daily usage is counted per local day, also on the 25-hour day of a DS
     receive_part(db, "DST", {.qty = 10, .unit_cost = 100}, early);
     consume_part(db, "DST", 2, t, {"ana", tz.local_time(2026, 10, 26, 0, 30)});
     consume_part(db, "DST", 2, t, {"ana", tz.local_time(2026, 10, 26, 12, 0)});
-    const Table value = inventory_value(db, {.window_days = 3}, now, tz, false);
+    const Table value = inventory_value(db, {.usage = {.window_days = 3}}, now, tz);
     // Local days 0, 4, 0: mean 1.33; sample variance (16/9 + 64/9 + 16/9) / 2 = 16/3.
     // (Counted by UTC day it would be 2, 2, 0.)
     CHECK(cell(value, 0, "usage_per_day") == 133);
@@ -168,4 +170,32 @@ TEST_CASE("a part never used that a ticket waits for is below its reorder point,
     // Once the ticket is resolved nobody waits: dead again.
     resolve_ticket(db, t, {}, {"ana", k_now});
     CHECK(reorder_advice(db, {.window_days = 10}, k_now, TimeZone::utc()).rows.empty());
+}
+
+TEST_CASE("advice options: whole days above 0 and a service level above 0% and below 100%") {
+    const AdviceOptions options = parse_advice_options("4w", "98%");
+    CHECK(options.window_days == 28);
+    CHECK(options.service_level == 980);
+    CHECK_FALSE(parse_advice_options("90d", "").service_level);
+    const auto refusal = [](std::string_view window, std::string_view level) {
+        try {
+            parse_advice_options(window, level);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::usage);
+            return std::string(e.what());
+        }
+        FAIL("no error thrown");
+        return std::string();
+    };
+    for (const char* window : {"0d", "36h", "-1d", "soon"}) {
+        CHECK(refusal(window, "") == fmt::format("invalid value '{}' for --window: expected whole "
+                                                 "days such as 90d or 4w",
+                                                 window));
+    }
+    for (const char* level : {"0%", "100%", "150%", "high"}) {
+        CHECK(refusal("90d", level) ==
+              fmt::format("invalid value '{}' for --service-level: expected a percentage above 0 "
+                          "and below 100 such as 95%",
+                          level));
+    }
 }

@@ -4,8 +4,8 @@
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
-#include "helpers.hpp"
 #include "db/sql.hpp"
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
@@ -206,7 +206,8 @@ TEST_CASE("list below:reorder is the parts that reorder advice orders, computed 
 
 TEST_CASE("inventory value: holding cost, cover, dead and excess stock, worked by hand") {
     Database db = advice_fixture();
-    const Table value = inventory_value(db, {.window_days = 5}, k_now, TimeZone::utc(), true);
+    const Table value = inventory_value(db, {.usage = {.window_days = 5}, .total = TotalRow::yes},
+                                        k_now, TimeZone::utc());
     REQUIRE(value.rows.size() == 4);
     const auto cell = [&](std::size_t row, std::size_t col) { return value.rows[row][col]; };
     // P1: 10 x 10.00 = 100.00, 25% -> 25.00 a year; cover 5.00 days; no excess (ROP 14 + 160)

@@ -307,6 +307,28 @@ double inverse_normal(double p) {
     return x - u / (1 + x * u / 2);
 }
 
+AdviceOptions parse_advice_options(std::string_view window, std::string_view service_level) {
+    AdviceOptions options;
+    const auto days = parse_duration(window);
+    if (!days || days->count() <= 0 || days->count() % 86'400'000 != 0) {
+        throw Error(ErrorKind::usage, fmt::format("invalid value '{}' for --window: expected whole "
+                                                  "days such as 90d or 4w",
+                                                  window));
+    }
+    options.window_days = days->count() / 86'400'000;
+    if (!service_level.empty()) {
+        options.service_level = parse_percent(service_level);
+        if (!options.service_level || *options.service_level == 0 ||
+            *options.service_level >= 1000) {
+            throw Error(ErrorKind::usage,
+                        fmt::format("invalid value '{}' for --service-level: expected a "
+                                    "percentage above 0 and below 100 such as 95%",
+                                    service_level));
+        }
+    }
+    return options;
+}
+
 Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t now,
                      const TimeZone& tz) {
     const Context c = gather(db, options, now, tz);
@@ -347,9 +369,9 @@ std::set<std::string> skus_to_order(Database& db, std::int64_t now, const TimeZo
     return skus;
 }
 
-Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t now,
-                      const TimeZone& tz, bool with_total) {
-    const Context c = gather(db, options, now, tz);
+Table inventory_value(Database& db, const ValueOptions& options, std::int64_t now,
+                      const TimeZone& tz) {
+    const Context c = gather(db, options.usage, now, tz);
     Table table;
     table.columns = {{"sku", ColumnType::code},
                      {"name", ColumnType::text},
@@ -387,7 +409,7 @@ Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t n
              b.usage > 0 ? Value{hundredths(static_cast<double>(p.on_hand) / b.usage)} : Value{},
              std::int64_t{b.usage == 0 ? 1 : 0}, excess, excess_value, excess_holding});
     }
-    if (with_total) {
+    if (options.total == TotalRow::yes) {
         table.rows.push_back(
             {Value{}, std::string("total"), Value{}, Value{}, total_value, Value{}, total_holding,
              Value{},

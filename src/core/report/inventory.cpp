@@ -51,7 +51,7 @@ std::vector<Column> inventory_columns() {
 
 ReportResult inventory_report(Database& db, const ReportOptions& options, std::int64_t now,
                               const TimeZone& tz) {
-    const Table value = inventory_value(db, {}, now, tz, false);
+    const Table value = inventory_value(db, {}, now, tz);
     const std::set<std::string> below = skus_to_order(db, now, tz);
     std::map<std::string, std::int64_t> waiting;
     {
