@@ -1,6 +1,6 @@
 #pragma once
 
-// SQL fragments shared by the inventory modules (inventory.cpp, inventory_advice.cpp).
+// SQL fragments shared by the inventory modules (parts.cpp, part_filter.cpp, advice.cpp).
 
 #include <svcmgr/db.hpp>
 #include <svcmgr/parse.hpp>
