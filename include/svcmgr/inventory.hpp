@@ -113,16 +113,28 @@ struct AdviceOptions {
     std::optional<std::int64_t> service_level = {}; // tenths of a percent; default: the setting
 };
 
+// The options of `inventory reorder` and `inventory value` as typed: `window` in whole days above
+// 0 (90d, 4w), `service_level` a percentage above 0 and below 100 (95%; empty: the setting).
+// Throws Error(usage) naming the option and the value outside those limits.
+AdviceOptions parse_advice_options(std::string_view window, std::string_view service_level);
+
 // Parts to order now: sku, name, usage_per_day, usage_sigma, days_of_cover, lead_time_days,
 // safety_stock, position, reorder_point, order_qty, order_cost.
 Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t now,
                      const TimeZone& tz);
 
+enum class TotalRow { no, yes };
+struct ValueOptions {
+    AdviceOptions usage = {};
+    // yes: a last row named "total" (sku empty) with the sums and the total days of cover.
+    TotalRow total = TotalRow::no;
+};
+
 // Every part: sku, name, on_hand, unit_cost, value, holding_rate, holding_cost (yearly),
-// usage_per_day, days_of_cover, dead, excess_qty, excess_value, excess_holding_cost; then, when
-// `with_total`, a last row named "total" (sku empty) with the sums and the total days of cover.
-Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t now,
-                      const TimeZone& tz, bool with_total);
+// usage_per_day, days_of_cover, dead, excess_qty, excess_value, excess_holding_cost; then the
+// total row when options.total asks for it.
+Table inventory_value(Database& db, const ValueOptions& options, std::int64_t now,
+                      const TimeZone& tz);
 
 // Φ⁻¹(p), the standard normal quantile, for 0 < p < 1 (1.6449 at 0.95).
 double inverse_normal(double p);

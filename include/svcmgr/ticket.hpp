@@ -4,6 +4,7 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/table.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,11 @@ namespace svcmgr {
 
 enum class Status { new_, open, in_progress, waiting_customer, waiting_parts, resolved, closed };
 enum class Priority { low, normal, high, urgent };
+
+// The statuses of a ticket still being worked on: every status but resolved and closed.
+inline constexpr std::array<Status, 5> k_active_statuses = {
+    Status::new_, Status::open, Status::in_progress, Status::waiting_customer,
+    Status::waiting_parts};
 
 std::string_view to_string(Status s);
 std::string_view to_string(Priority p);

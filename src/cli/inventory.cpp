@@ -316,30 +316,15 @@ void add_advice_verbs(CLI::App& inventory, Context& ctx) {
                         ? "Example:\n  svcmgr inventory reorder --window 30d --service-level 98%"
                         : "Example:\n  svcmgr inventory value --format csv > stock.csv");
         cmd->callback(action(ctx, [a, reorder, &ctx] {
-            AdviceOptions options;
-            const auto window = parse_duration(a->window);
-            if (!window || window->count() <= 0 || window->count() % 86'400'000 != 0) {
-                throw Error(ErrorKind::usage,
-                            fmt::format("invalid value '{}' for --window: expected whole days "
-                                        "such as 90d or 4w",
-                                        a->window));
-            }
-            options.window_days = window->count() / 86'400'000;
-            if (!a->service_level.empty()) {
-                options.service_level = parse_percent(a->service_level);
-                if (!options.service_level || *options.service_level == 0 ||
-                    *options.service_level >= 1000) {
-                    throw Error(ErrorKind::usage,
-                                fmt::format("invalid value '{}' for --service-level: expected a "
-                                            "percentage above 0 and below 100 such as 95%",
-                                            a->service_level));
-                }
-            }
+            const AdviceOptions options = parse_advice_options(a->window, a->service_level);
             if (reorder) {
                 ctx.print(reorder_advice(ctx.db(), options, ctx.now(), ctx.tz()));
             } else {
+                // The total row is for people; a file gets the parts alone.
                 const bool people = ctx.render_options().format == Format::table;
-                ctx.print(inventory_value(ctx.db(), options, ctx.now(), ctx.tz(), people));
+                ctx.print(inventory_value(
+                    ctx.db(), {.usage = options, .total = people ? TotalRow::yes : TotalRow::no},
+                    ctx.now(), ctx.tz()));
             }
             return 0;
         }));

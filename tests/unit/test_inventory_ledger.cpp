@@ -1,17 +1,19 @@
-// The inventory ledger and its ties to tickets: what a refused write leaves behind, returns at the
-// cost the ticket paid, reservations of finished tickets, orders, and `ticket need`.
+// The inventory ledger and its ties to tickets: on_hand always equals the sum of the ledger and
+// never goes below zero, what a refused write leaves behind, the moving-average cost, returns at
+// the cost the ticket paid, reservations of finished tickets, orders, and `ticket need`.
 
 #include <svcmgr/audit.hpp>
 #include <svcmgr/error.hpp>
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/ticket.hpp>
 
-#include "helpers.hpp"
 #include "db/sql.hpp"
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <random>
 #include <string>
 
 using namespace svcmgr;
@@ -217,4 +219,64 @@ TEST_CASE("a resolved ticket's reservation no longer holds stock back") {
           Value{std::int64_t{0}});
     consume_part(f.db, "00123", 1, f.t2, f.stamp);
     CHECK(scalar(f.db, "SELECT on_hand FROM part") == 0);
+}
+
+TEST_CASE("random receive/consume/return/adjust sequences keep on_hand == sum(ledger) >= 0") {
+    Database db = Database::open_memory();
+    const Stamp stamp{"prop", 1000};
+    add_ticket(db, {.title = "Zamjena zaslona", .customer = "Ivan Horvat"}, stamp);
+    add_ticket(db, {.title = "Printer", .customer = "Siti Wijaya"}, stamp);
+    add_part(db, "00042", {.name = "Roller", .unit_cost = 350}, stamp);
+    std::mt19937 rng(20261122);
+    std::int64_t expected = 0;
+    std::int64_t consumed[3] = {0, 0, 0};
+    for (int step = 0; step < 400; ++step) {
+        const auto qty = std::uniform_int_distribution<std::int64_t>(1, 6)(rng);
+        const auto ticket = std::uniform_int_distribution<std::int64_t>(1, 2)(rng);
+        const Stamp now{"prop", 1000 + step};
+        try {
+            switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+            case 0:
+                receive_part(db, "00042", {.qty = qty, .unit_cost = 300 + qty * 10}, now);
+                expected += qty;
+                break;
+            case 1:
+                consume_part(db, "00042", qty, ticket, now);
+                expected -= qty;
+                consumed[ticket] += qty;
+                break;
+            case 2:
+                return_part(db, "00042", qty, ticket, now);
+                expected += qty;
+                consumed[ticket] -= qty;
+                break;
+            default:
+                adjust_part(db, "00042", qty, "count", now);
+                expected = qty;
+                break;
+            }
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::refused); // never more than on hand or consumed
+        }
+        REQUIRE(scalar(db, "SELECT on_hand FROM part") == expected);
+        REQUIRE(scalar(db, "SELECT coalesce(sum(qty), 0) FROM stock_move") == expected);
+        REQUIRE(expected >= 0);
+        REQUIRE(consumed[1] >= 0);
+        REQUIRE(consumed[2] >= 0);
+    }
+}
+
+TEST_CASE("receive updates the moving-average cost, rounded half-up") {
+    Database db = Database::open_memory();
+    const Stamp stamp{"ana", 10};
+    add_part(db, "A-1", {.name = "Fan"}, stamp);
+    receive_part(db, "A-1", {.qty = 3, .unit_cost = 4000}, stamp);
+    receive_part(db, "A-1", {.qty = 4, .unit_cost = 4101}, stamp);
+    // (3 x 40.00 + 4 x 41.01) / 7 = 40.577... -> 40.58
+    CHECK(scalar(db, "SELECT unit_cost FROM part") == 4058);
+    receive_part(db, "A-1", {.qty = 1}, stamp); // at the average: unchanged
+    CHECK(scalar(db, "SELECT unit_cost FROM part") == 4058);
+    // (8 x 40.58 + 1 x 0.05) / 9 = 36.0766... -> 36.08
+    receive_part(db, "A-1", {.qty = 1, .unit_cost = 5}, stamp);
+    CHECK(scalar(db, "SELECT unit_cost FROM part") == 3608);
 }

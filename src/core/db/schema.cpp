@@ -1,6 +1,7 @@
 #include "db/schema.hpp"
 
 #include "db/sql.hpp"
+#include "ticket/statuses.hpp"
 
 #include <svcmgr/error.hpp>
 
@@ -162,12 +163,13 @@ CREATE INDEX ticket_part_ticket ON ticket_part (ticket_id);
 )sql",
      {{{"part", "id"}, {"stock_move", "id"}, {"stock_order", "id"}, {"ticket_part", "id"}}}},
     // 3: reports find the tickets that changed in a period by the time of their events and of
-    // the parts they used, and count the active ones from an index of their own.
+    // the parts they used, and count the active ones from an index of their own
+    // ({active_statuses} is k_active_status_sql: a unit test holds the text to what it has been).
     {R"sql(
 CREATE INDEX ticket_event_at ON ticket_event (at, ticket_id);
 CREATE INDEX stock_move_at ON stock_move (at) WHERE ticket_id IS NOT NULL;
 CREATE INDEX ticket_active ON ticket (status, category, channel, created_at)
-    WHERE status IN ('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts');
+    WHERE status IN {active_statuses};
 )sql",
      {}},
     // 4: an import's batch audit records are large (a hash per row) and do not compress: on
@@ -292,7 +294,8 @@ std::string migration_sql(Dialect dialect, std::size_t index) {
     std::string sql = fmt::format(
         fmt::runtime(m.ddl), fmt::arg("int", d.integer), fmt::arg("without_rowid", d.without_rowid),
         fmt::arg("functions", d.functions), fmt::arg("audit_append_only", d.audit_append_only),
-        fmt::arg("audit_storage", d.audit_storage));
+        fmt::arg("audit_storage", d.audit_storage),
+        fmt::arg("active_statuses", k_active_status_sql));
     if (dialect == Dialect::postgres) {
         for (const Numbered& n : m.numbered) {
             if (!n.table.empty()) {

@@ -5,8 +5,8 @@
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
-#include "inventory/queries.hpp"
 #include "db/sql.hpp"
+#include "inventory/queries.hpp"
 
 #include <fmt/format.h>
 
@@ -62,16 +62,16 @@ std::vector<PartFacts> load_parts(Database& db) {
     const std::int64_t default_rate = setting_percent(db, "holding_rate");
     // Reservations and open orders are few: two grouped queries cost less than two correlated
     // subqueries per part (the same sums as k_reserved_sql and k_on_order_sql).
-    const auto reserved = per_part(
-        db, "SELECT r.part_id, sum(r.qty) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
-            "WHERE r.state = 'reserved' AND t.status NOT IN ('resolved', 'closed') "
-            "GROUP BY r.part_id");
+    const auto reserved = per_part(db, joined<"SELECT r.part_id, sum(r.qty) FROM ticket_part r "
+                                              "JOIN ticket t ON t.id = r.ticket_id "
+                                              "WHERE r.state = 'reserved' AND t.status NOT IN ",
+                                              k_inactive_status_list, " GROUP BY r.part_id">);
     const auto on_order = per_part(db, "SELECT part_id, sum(qty - received_qty) FROM stock_order "
                                        "WHERE received_qty < qty GROUP BY part_id");
-    const auto needed = per_part(
-        db, "SELECT r.part_id, sum(r.qty) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
-            "WHERE r.state = 'needed' AND t.status NOT IN ('resolved', 'closed') "
-            "GROUP BY r.part_id");
+    const auto needed = per_part(db, joined<"SELECT r.part_id, sum(r.qty) FROM ticket_part r "
+                                            "JOIN ticket t ON t.id = r.ticket_id "
+                                            "WHERE r.state = 'needed' AND t.status NOT IN ",
+                                            k_inactive_status_list, " GROUP BY r.part_id">);
     const auto sum_for = [](const std::map<std::int64_t, std::int64_t>& sums, std::int64_t id) {
         const auto it = sums.find(id);
         return it == sums.end() ? std::int64_t{0} : it->second;
@@ -307,6 +307,28 @@ double inverse_normal(double p) {
     return x - u / (1 + x * u / 2);
 }
 
+AdviceOptions parse_advice_options(std::string_view window, std::string_view service_level) {
+    AdviceOptions options;
+    const auto days = parse_duration(window);
+    if (!days || days->count() <= 0 || days->count() % 86'400'000 != 0) {
+        throw Error(ErrorKind::usage, fmt::format("invalid value '{}' for --window: expected whole "
+                                                  "days such as 90d or 4w",
+                                                  window));
+    }
+    options.window_days = days->count() / 86'400'000;
+    if (!service_level.empty()) {
+        options.service_level = parse_percent(service_level);
+        if (!options.service_level || *options.service_level == 0 ||
+            *options.service_level >= 1000) {
+            throw Error(ErrorKind::usage,
+                        fmt::format("invalid value '{}' for --service-level: expected a "
+                                    "percentage above 0 and below 100 such as 95%",
+                                    service_level));
+        }
+    }
+    return options;
+}
+
 Table reorder_advice(Database& db, const AdviceOptions& options, std::int64_t now,
                      const TimeZone& tz) {
     const Context c = gather(db, options, now, tz);
@@ -347,9 +369,9 @@ std::set<std::string> skus_to_order(Database& db, std::int64_t now, const TimeZo
     return skus;
 }
 
-Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t now,
-                      const TimeZone& tz, bool with_total) {
-    const Context c = gather(db, options, now, tz);
+Table inventory_value(Database& db, const ValueOptions& options, std::int64_t now,
+                      const TimeZone& tz) {
+    const Context c = gather(db, options.usage, now, tz);
     Table table;
     table.columns = {{"sku", ColumnType::code},
                      {"name", ColumnType::text},
@@ -387,7 +409,7 @@ Table inventory_value(Database& db, const AdviceOptions& options, std::int64_t n
              b.usage > 0 ? Value{hundredths(static_cast<double>(p.on_hand) / b.usage)} : Value{},
              std::int64_t{b.usage == 0 ? 1 : 0}, excess, excess_value, excess_holding});
     }
-    if (with_total) {
+    if (options.total == TotalRow::yes) {
         table.rows.push_back(
             {Value{}, std::string("total"), Value{}, Value{}, total_value, Value{}, total_holding,
              Value{},

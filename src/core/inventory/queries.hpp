@@ -1,10 +1,12 @@
 #pragma once
 
-// SQL fragments shared by the inventory modules (inventory.cpp, inventory_advice.cpp).
+// SQL fragments shared by the inventory modules (parts.cpp, part_filter.cpp, advice.cpp).
 
 #include <svcmgr/db.hpp>
 #include <svcmgr/parse.hpp>
 #include <svcmgr/table.hpp>
+
+#include "ticket/statuses.hpp"
 
 #include <cstdint>
 #include <set>
@@ -17,9 +19,9 @@ namespace svcmgr {
 // Units of part `p` reserved for active tickets. A reservation of a resolved or closed ticket
 // no longer holds stock back (resolving does not release it; reopening brings it back).
 inline constexpr std::string_view k_reserved_sql =
-    "(SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
-    "WHERE r.part_id = p.id AND r.state = 'reserved' "
-    "AND t.status NOT IN ('resolved', 'closed'))";
+    joined<"(SELECT coalesce(sum(r.qty), 0) FROM ticket_part r JOIN ticket t ON t.id = r.ticket_id "
+           "WHERE r.part_id = p.id AND r.state = 'reserved' AND t.status NOT IN ",
+           k_inactive_status_list, ")">;
 
 // Units of part `p` ordered from suppliers and not yet received.
 inline constexpr std::string_view k_on_order_sql =

@@ -4,6 +4,7 @@
 
 #include "db/sql.hpp"
 #include "db/sqlite/driver.hpp"
+#include "ticket/statuses.hpp"
 
 #include <fmt/format.h>
 
@@ -27,8 +28,8 @@ struct Invariant {
 // What the lifecycle (DESIGN.md section 4) implies for every ticket row.
 constexpr std::array<Invariant, 5> k_ticket_invariants = {{
     {"is active but has resolved_at or closed_at",
-     "SELECT id FROM ticket WHERE status NOT IN ('resolved', 'closed') "
-     "AND (resolved_at IS NOT NULL OR closed_at IS NOT NULL)"},
+     joined<"SELECT id FROM ticket WHERE status NOT IN ", k_inactive_status_list,
+            " AND (resolved_at IS NOT NULL OR closed_at IS NOT NULL)">},
     {"is resolved without resolved_at, or has closed_at",
      "SELECT id FROM ticket WHERE status = 'resolved' "
      "AND (resolved_at IS NULL OR closed_at IS NOT NULL)"},

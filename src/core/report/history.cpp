@@ -7,6 +7,7 @@
 #include <svcmgr/settings.hpp>
 
 #include "db/sql.hpp"
+#include "ticket/statuses.hpp"
 
 #include <fmt/format.h>
 
@@ -34,9 +35,6 @@ EventKind parse_kind(std::string_view kind) {
     return EventKind::note;
 }
 
-constexpr std::string_view k_active_list =
-    "('new', 'open', 'in_progress', 'waiting_customer', 'waiting_parts')";
-
 // The ids a period's report must look at: tickets with an event or a stock move since $1, and
 // the active tickets whose clock may fall due in the period without an event in it: created
 // less than their first-response target before $1, or running and created or moved less than
@@ -53,7 +51,7 @@ std::string candidates_cte() {
         "WHEN 'low' THEN $4 WHEN 'normal' THEN $5 WHEN 'high' THEN $6 ELSE $7 END AS BIGINT)) "
         "OR (t.status IN ('new', 'open', 'in_progress') AND e.at >= $1 - CAST(CASE t.priority "
         "WHEN 'low' THEN $8 WHEN 'normal' THEN $9 WHEN 'high' THEN $10 ELSE $11 END AS BIGINT)))) ",
-        k_active_list);
+        k_active_status_sql);
 }
 
 constexpr std::string_view k_ticket_columns =
@@ -105,7 +103,7 @@ void merge_histories(Statement& tickets, Statement& events,
 } // namespace
 
 bool is_active(Status s) {
-    return s != Status::resolved && s != Status::closed;
+    return is_active_status(s);
 }
 
 bool clock_runs(Status s) {
@@ -280,7 +278,7 @@ void for_each_active_ticket(Database& db, std::int64_t at,
     // Tickets with events at or after `at` may have been active then whatever they are now.
     const std::string ids = fmt::format("WITH c(id) AS (SELECT id FROM ticket WHERE status IN {} "
                                         "UNION SELECT ticket_id FROM ticket_event WHERE at >= $1) ",
-                                        k_active_list);
+                                        k_active_status_sql);
     Statement tickets(db, fmt::format("{}SELECT {} FROM c CROSS JOIN ticket t WHERE t.id = c.id "
                                       "AND t.created_at < $1 ORDER BY t.id",
                                       ids, k_ticket_columns));
@@ -295,7 +293,7 @@ void for_each_active_ticket(Database& db, std::int64_t at,
 std::vector<ActiveCount> count_active(Database& db, std::int64_t until) {
     Statement st(db, fmt::format("SELECT status, category, channel, count(*) FROM ticket "
                                  "WHERE status IN {} AND created_at < $1 GROUP BY 1, 2, 3",
-                                 k_active_list));
+                                 k_active_status_sql));
     st.bind(1, until);
     std::vector<ActiveCount> counts;
     while (st.step()) {

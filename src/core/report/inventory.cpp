@@ -4,10 +4,11 @@
 
 #include <svcmgr/inventory.hpp>
 
+#include "db/sql.hpp"
 #include "inventory/queries.hpp"
 #include "report/builders.hpp"
 #include "report/history.hpp"
-#include "db/sql.hpp"
+#include "ticket/statuses.hpp"
 
 #include <algorithm>
 #include <map>
@@ -50,24 +51,25 @@ std::vector<Column> inventory_columns() {
 
 ReportResult inventory_report(Database& db, const ReportOptions& options, std::int64_t now,
                               const TimeZone& tz) {
-    const Table value = inventory_value(db, {}, now, tz, false);
+    const Table value = inventory_value(db, {}, now, tz);
     const std::set<std::string> below = skus_to_order(db, now, tz);
     std::map<std::string, std::int64_t> waiting;
     {
-        Statement st(db, "SELECT p.sku, count(DISTINCT tp.ticket_id) FROM ticket_part tp "
-                         "JOIN part p ON p.id = tp.part_id JOIN ticket t ON t.id = tp.ticket_id "
-                         "WHERE tp.state = 'needed' AND t.status IN ('new', 'open', "
-                         "'in_progress', 'waiting_customer', 'waiting_parts') GROUP BY p.sku");
+        Statement st(db, joined<"SELECT p.sku, count(DISTINCT tp.ticket_id) FROM ticket_part tp "
+                                "JOIN part p ON p.id = tp.part_id "
+                                "JOIN ticket t ON t.id = tp.ticket_id "
+                                "WHERE tp.state = 'needed' AND t.status IN ",
+                                k_active_status_list, " GROUP BY p.sku">);
         while (st.step()) {
             waiting[st.text(0)] = st.int64(1);
         }
     }
     std::int64_t tickets_waiting = 0;
     {
-        Statement st(db, "SELECT count(DISTINCT tp.ticket_id) FROM ticket_part tp "
-                         "JOIN ticket t ON t.id = tp.ticket_id WHERE tp.state = 'needed' "
-                         "AND t.status IN ('new', 'open', 'in_progress', 'waiting_customer', "
-                         "'waiting_parts')");
+        Statement st(db, joined<"SELECT count(DISTINCT tp.ticket_id) FROM ticket_part tp "
+                                "JOIN ticket t ON t.id = tp.ticket_id WHERE tp.state = 'needed' "
+                                "AND t.status IN ",
+                                k_active_status_list>);
         st.step();
         tickets_waiting = st.int64(0);
     }

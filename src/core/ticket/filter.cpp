@@ -1,4 +1,5 @@
 #include "ticket/filter.hpp"
+#include "ticket/statuses.hpp"
 
 #include <svcmgr/error.hpp>
 #include <svcmgr/text.hpp>
@@ -96,13 +97,14 @@ const std::vector<Key>& keys() {
         {"status",
          [](Compiler& c, std::string_view term, std::string_view v) {
              if (v == "active") {
-                 c.add("t.status IN ('new', 'open', 'in_progress', 'waiting_customer', "
-                       "'waiting_parts')");
+                 c.add(std::string(joined<"t.status IN ", k_active_status_list>));
              } else if (parse_status(v)) {
                  c.add(fmt::format("t.status = {}", c.param(std::string(v))));
              } else {
-                 bad_term(term, "active, new, open, in_progress, waiting_customer, "
-                                "waiting_parts, resolved or closed");
+                 bad_term(term, fmt::format("active, {} or {}",
+                                            fmt::join(k_status_names.begin(),
+                                                      k_status_names.end() - 1, ", "),
+                                            k_status_names.back()));
              }
          }},
         {"priority",

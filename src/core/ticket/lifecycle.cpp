@@ -1,5 +1,7 @@
 #include <svcmgr/ticket.hpp>
 
+#include "ticket/statuses.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -7,8 +9,6 @@ namespace svcmgr {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_status_names = {
-    "new", "open", "in_progress", "waiting_customer", "waiting_parts", "resolved", "closed"};
 constexpr std::array<std::string_view, 4> k_priority_names = {"low", "normal", "high", "urgent"};
 
 // A set of statuses as a bit mask.
@@ -19,8 +19,13 @@ template <typename... S>
 constexpr unsigned statuses(S... s) {
     return (bit(s) | ...);
 }
-constexpr unsigned k_active = statuses(Status::new_, Status::open, Status::in_progress,
-                                       Status::waiting_customer, Status::waiting_parts);
+constexpr unsigned k_active = [] {
+    unsigned mask = 0;
+    for (Status s : k_active_statuses) {
+        mask |= bit(s);
+    }
+    return mask;
+}();
 
 struct Rule {
     Verb verb;
@@ -45,7 +50,7 @@ constexpr std::array<Rule, 6> k_rules = {{
 } // namespace
 
 std::string_view to_string(Status s) {
-    return k_status_names[static_cast<std::size_t>(s)];
+    return status_name(s);
 }
 std::string_view to_string(Priority p) {
     return k_priority_names[static_cast<std::size_t>(p)];

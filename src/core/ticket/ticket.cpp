@@ -5,6 +5,7 @@
 
 #include "audit/log.hpp"
 #include "db/sql.hpp"
+#include "ticket/events.hpp"
 
 #include <fmt/format.h>
 
@@ -73,16 +74,6 @@ void add_event(Database& db, std::int64_t id, const Stamp& stamp, const Event& e
         .run();
 }
 
-void set_status(Database& db, std::int64_t id, Status from, Status to, const Stamp& stamp) {
-    Statement st(db, "UPDATE ticket SET status = $2, updated_at = $3 WHERE id = $1");
-    st.bind_all(id, to_string(to), stamp.now).run();
-    add_event(db, id, stamp,
-              {.kind = "status",
-               .field = "status",
-               .old_value = std::string(to_string(from)),
-               .new_value = std::string(to_string(to))});
-}
-
 std::int64_t customer_for(Database& db, const NewTicket& t, const Stamp& stamp) {
     const auto email = non_empty(t.email);
     if (email) {
@@ -144,7 +135,7 @@ void apply_verb(Database& db, std::int64_t id, Verb verb, const Stamp& stamp,
                                 fmt::join(allowed_verbs(from), ", ")));
     }
     const Json before = ticket_state(db, id);
-    set_status(db, id, from, *to, stamp);
+    set_ticket_status(db, id, from, *to, stamp);
     for (Event e : events) {
         if (e.field && !e.old_value) {
             e.old_value = shown_value(*e.field, before[*e.field]);
@@ -260,7 +251,7 @@ void update_ticket(Database& db, std::int64_t id, const TicketChanges& changes,
         changed = true;
     }
     if (changes.assignee && non_empty(changes.assignee) && status == Status::new_) {
-        set_status(db, id, status, Status::open, stamp);
+        set_ticket_status(db, id, status, Status::open, stamp);
         changed = true;
     }
     if (changed) {
@@ -295,7 +286,7 @@ void comment_ticket(Database& db, std::int64_t id, const Comment& comment, const
                             "WHERE id = $1 AND first_response_at IS NULL");
         first.bind_all(id, stamp.now).run();
         if (status == Status::new_) {
-            set_status(db, id, status, Status::open, stamp);
+            set_ticket_status(db, id, status, Status::open, stamp);
         }
     }
     append_audit(db, stamp, "comment", "ticket", std::to_string(id), before, ticket_state(db, id));
