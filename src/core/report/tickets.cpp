@@ -283,8 +283,7 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
 
 namespace {
 
-constexpr std::array<Status, 5> k_active = {Status::new_, Status::open, Status::in_progress,
-                                            Status::waiting_customer, Status::waiting_parts};
+constexpr const auto& k_active = k_active_statuses;
 constexpr std::array<std::int64_t, 4> k_bucket_limits = {k_day, 3 * k_day, 7 * k_day, 30 * k_day};
 constexpr std::size_t k_detail_rows = 20;
 
