@@ -52,7 +52,8 @@ struct Libpq {
 
 // Opens the shared library `soname` and resolves every function of the list from it. A library
 // that cannot be opened is Error(config) with dlerror's reason and a hint to install libpq5; one
-// that lacks a function is Error(config) calling it too old. The library stays loaded.
+// that lacks a function is Error(config) calling it too old. A library that has them all stays
+// loaded.
 Libpq load_libpq(const char* soname);
 
 // libpq, loaded from libpq.so.5 on the first call (the first PostgreSQL connection), so a run on
