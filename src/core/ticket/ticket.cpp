@@ -342,8 +342,12 @@ void resolve_ticket(Database& db, std::int64_t id, const Resolution& resolution,
     apply_verb(db, id, Verb::resolve, stamp, also, events);
 }
 
+bool is_satisfaction(std::int64_t rating) {
+    return rating >= 1 && rating <= 5;
+}
+
 void close_ticket(Database& db, std::int64_t id, Satisfaction satisfaction, const Stamp& stamp) {
-    if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
+    if (satisfaction && !is_satisfaction(*satisfaction)) {
         throw Error(ErrorKind::usage,
                     fmt::format("satisfaction must be 1 to 5, not {}", *satisfaction));
     }

@@ -54,17 +54,13 @@ protected:
         if (!at) {
             bad(c_at, "may not be empty");
         }
-        const auto kind = code(c_kind);
-        if (!kind || std::find(k_kinds.begin(), k_kinds.end(), *kind) == k_kinds.end()) {
-            bad(c_kind, fmt::format("unknown kind '{}' (kinds: created, note, reply, inbound, "
-                                    "status, field)",
-                                    kind.value_or("")));
-        }
+        const std::string kind =
+            one_of(c_kind, code(c_kind), std::nullopt, {"kind", "kinds"}, k_kinds);
         row.values = {to_value(row.id),
                       *ticket,
                       *at,
                       required_text(c_actor),
-                      *kind,
+                      kind,
                       to_value(code(c_field)),
                       to_value(text(c_old)),
                       to_value(text(c_new)),

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <set>
 
 namespace svcmgr {
@@ -50,18 +51,17 @@ protected:
         if (!part) {
             bad(c_sku, fmt::format("unknown part '{}'", *sku), "import the parts first");
         }
-        const auto kind = code(c_kind);
+        static constexpr std::array<std::string_view, 4> k_kinds = {"receive", "consume", "return",
+                                                                    "adjust"};
+        const auto kind_cell = code(c_kind);
         const auto qty = signed_number(c_qty);
-        if (!kind ||
-            (*kind != "receive" && *kind != "consume" && *kind != "return" && *kind != "adjust")) {
-            bad(c_kind, fmt::format("unknown kind '{}' (kinds: receive, consume, return, adjust)",
-                                    kind.value_or("")));
-        }
-        if (!qty || *qty == 0 || (*kind == "consume" && *qty > 0) ||
-            ((*kind == "receive" || *kind == "return") && *qty < 0)) {
+        const std::string kind =
+            one_of(c_kind, kind_cell, std::nullopt, {"kind", "kinds"}, k_kinds);
+        if (!qty || *qty == 0 || (kind == "consume" && *qty > 0) ||
+            ((kind == "receive" || kind == "return") && *qty < 0)) {
             bad(c_qty, fmt::format("invalid quantity '{}' for a {} (receive and return add, "
                                    "consume takes away, adjust may do either; never 0)",
-                                   raw(c_qty), *kind));
+                                   raw(c_qty), kind));
         }
         const auto ticket = id(c_ticket_id);
         if (ticket && !exists(m_ticket, Value{*ticket})) {
@@ -79,7 +79,7 @@ protected:
         row.values = {to_value(row.id),
                       *part,
                       *at,
-                      *kind,
+                      kind,
                       *qty,
                       to_value(ticket),
                       *cost,

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 namespace svcmgr {
 
 namespace {
@@ -61,15 +63,16 @@ protected:
                                    sku));
         }
         row.natural = std::string(sku);
-        std::string rule = "fixed";
-        if (const auto r = code(c_order_rule)) {
-            const auto parsed = parse_order_rule(*r);
-            if (!parsed) {
-                bad(c_order_rule,
-                    fmt::format("unknown order rule '{}' (rules: fixed, up_to_max, eoq)", *r));
-            }
-            rule = std::string(order_rule_name(*parsed));
-        }
+        static const std::array<std::string_view, 3> k_rules = {
+            order_rule_name(OrderRule::fixed), order_rule_name(OrderRule::up_to_max),
+            order_rule_name(OrderRule::eoq)};
+        std::string rule = one_of(
+            c_order_rule, code(c_order_rule), order_rule_name(OrderRule::fixed),
+            [](std::string_view r) {
+                const auto parsed = parse_order_rule(r);
+                return parsed ? std::optional(order_rule_name(*parsed)) : std::nullopt;
+            },
+            {"order rule", "rules"}, k_rules);
         row.values = {*row.natural,
                       required_text(c_name),
                       to_value(text(c_location)),

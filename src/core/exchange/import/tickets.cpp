@@ -12,6 +12,16 @@ namespace {
 
 constexpr std::int64_t k_max_minutes = 100'000'000;
 
+// The names of the values of an enum up to `last`, in order, as to_string gives them.
+template <typename Enum>
+std::vector<std::string_view> names(Enum last) {
+    std::vector<std::string_view> out;
+    for (int i = 0; i <= static_cast<int>(last); ++i) {
+        out.push_back(to_string(static_cast<Enum>(i)));
+    }
+    return out;
+}
+
 // ---- tickets ------------------------------------------------------------------------------------
 
 class TicketImporter final : public TableImporter {
@@ -157,42 +167,29 @@ protected:
     }
 
     std::string listed(std::size_t c, const std::vector<std::string>& allowed) const {
-        const auto value = code(c);
-        if (!value) {
-            return "other";
-        }
-        if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
-            bad(c, fmt::format("unknown {} '{}' (allowed: {})", m_columns[c].name, *value,
-                               fmt::join(allowed, ", ")));
-        }
-        return *value;
+        return one_of(c, code(c), "other", {m_columns[c].name, "allowed"}, allowed);
     }
 
     Prepared prepare() override {
         Prepared row;
         row.id = id(c_id);
         row.natural = code(c_ref);
-        std::string status = "new";
-        if (const auto s = code(c_status)) {
-            if (!parse_status(*s)) {
-                bad(c_status, fmt::format("unknown status '{}' (statuses: new, open, "
-                                          "in_progress, waiting_customer, waiting_parts, "
-                                          "resolved, closed)",
-                                          *s));
-            }
-            status = *s;
-        }
-        std::string priority = "normal";
-        if (const auto p = code(c_priority)) {
-            if (!parse_priority(*p)) {
-                bad(c_priority,
-                    fmt::format("unknown priority '{}' (priorities: low, normal, high, urgent)",
-                                *p));
-            }
-            priority = *p;
-        }
+        std::string status = one_of(
+            c_status, code(c_status), to_string(Status::new_),
+            [](std::string_view s) {
+                const auto parsed = parse_status(s);
+                return parsed ? std::optional(to_string(*parsed)) : std::nullopt;
+            },
+            {"status", "statuses"}, m_statuses);
+        std::string priority = one_of(
+            c_priority, code(c_priority), to_string(Priority::normal),
+            [](std::string_view s) {
+                const auto parsed = parse_priority(s);
+                return parsed ? std::optional(to_string(*parsed)) : std::nullopt;
+            },
+            {"priority", "priorities"}, m_priorities);
         const auto satisfaction = count(c_satisfaction);
-        if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
+        if (satisfaction && !is_satisfaction(*satisfaction)) {
             bad(c_satisfaction,
                 fmt::format("invalid satisfaction {}: expected 1 to 5", *satisfaction));
         }
@@ -345,6 +342,8 @@ private:
     KeyFilter m_emails; // customers' emails, stored or held back
     std::int64_t m_next_customer = 1, m_first_new_customer = 1;
     std::vector<std::string> m_categories, m_channels;
+    const std::vector<std::string_view> m_statuses = names<Status>(Status::closed);
+    const std::vector<std::string_view> m_priorities = names<Priority>(Priority::urgent);
 };
 
 } // namespace
