@@ -1,6 +1,7 @@
 #include <svcmgr/settings.hpp>
 #include <svcmgr/ticket.hpp>
 
+#include "customer/resolve.hpp"
 #include "db/scoped_cache.hpp"
 #include "exchange/import/importer.hpp"
 
@@ -224,12 +225,15 @@ protected:
     // and email cells); else the customer with that email or that one name, or a new one.
     void before_write(Prepared& row, const std::optional<std::int64_t>& /*existing*/) override {
         const auto customer_id = id(c_customer_id);
-        if (customer_id && customer_exists(*customer_id)) {
-            row.values[4] = *customer_id;
+        const auto name = text_view(c_customer);
+        // Without a name, only the id is looked up: a new customer needs one.
+        const auto email = name ? text_view(c_email) : std::nullopt;
+        ImportedCustomers customers{*this};
+        const auto match = resolve_customer(customers, {customer_id, email, name});
+        if (match && match->by == MatchedBy::id) {
+            row.values[4] = match->id;
             return;
         }
-        const auto name = text(c_customer);
-        const auto email = text(c_email);
         if (!name) {
             bad(present(c_customer) ? "customer" : "customer_id",
                 customer_id ? fmt::format("no customer with id {}: give its name in the customer "
@@ -237,35 +241,13 @@ protected:
                                           *customer_id)
                             : std::string("a ticket needs a customer_id or a customer name"));
         }
-        if (email && m_emails.may_contain(*email)) {
-            flush_customers();
-            if (const auto holder = lookup(m_customer_by_email, *email)) {
-                if (customer_id) {
-                    bad("email", fmt::format("email {} belongs to customer {}, not {}", *email,
-                                             *holder, *customer_id));
-                }
-                row.values[4] = *holder;
-                return;
+        if (match) {
+            if (match->by == MatchedBy::email && customer_id) {
+                bad("email", fmt::format("email {} belongs to customer {}, not {}", *email,
+                                         match->id, *customer_id));
             }
-        } else if (!email && !customer_id) {
-            flush_customers();
-            create_customer_indexes();
-            m_customer_by_name.reset();
-            m_customer_by_name.bind(1, *name);
-            std::vector<std::int64_t> ids;
-            while (m_customer_by_name.step()) {
-                ids.push_back(m_customer_by_name.int64(0));
-            }
-            m_customer_by_name.reset();
-            if (ids.size() > 1) {
-                bad("customer", fmt::format("several customers are named '{}': give customer_id "
-                                            "or email",
-                                            *name));
-            }
-            if (ids.size() == 1) {
-                row.values[4] = ids.front();
-                return;
-            }
+            row.values[4] = match->id;
+            return;
         }
         // The id SQLite would give: one above the largest so far.
         const std::int64_t new_id = customer_id.value_or(m_next_customer);
@@ -282,10 +264,46 @@ protected:
         m_new_customers->add_int64(created);
         m_staged += m_stage ? 1 : 0;
         m_known_customers.insert(new_id);
-        m_customer_state = {new_id, Value{}, *name, to_value(email), Value{}, row.values[10]};
+        m_customer_state = {new_id,
+                            Value{},
+                            std::string(*name),
+                            email ? Value{std::string(*email)} : Value{},
+                            Value{},
+                            row.values[10]};
         m_customer_audit.add(Value{new_id}, m_customer_layout, m_customer_state);
         row.values[4] = new_id;
     }
+
+    // The customers stored and held back, as resolve_customer looks them up.
+    struct ImportedCustomers {
+        TicketImporter& importer;
+        bool has_id(std::int64_t id) { return importer.customer_exists(id); }
+        std::optional<std::int64_t> by_email(std::string_view email) {
+            if (!importer.m_emails.may_contain(email)) {
+                return std::nullopt;
+            }
+            importer.flush_customers();
+            return lookup(importer.m_customer_by_email, Value{std::string(email)});
+        }
+        std::optional<std::int64_t> by_name(std::string_view name) {
+            importer.flush_customers();
+            importer.create_customer_indexes();
+            Statement& st = importer.m_customer_by_name;
+            st.reset();
+            st.bind(1, name);
+            std::vector<std::int64_t> ids;
+            while (st.step()) {
+                ids.push_back(st.int64(0));
+            }
+            st.reset();
+            if (ids.size() > 1) {
+                importer.bad("customer", fmt::format("several customers are named '{}': give "
+                                                     "customer_id or email",
+                                                     name));
+            }
+            return ids.empty() ? std::nullopt : std::optional(ids.front());
+        }
+    };
 
     void written(const Value& key, const std::vector<Value>* state) override {
         audit(m_audit, key, state);
