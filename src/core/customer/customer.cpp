@@ -1,6 +1,4 @@
 #include <svcmgr/customer.hpp>
-#include <svcmgr/error.hpp>
-#include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
 #include "customer/columns.hpp"
