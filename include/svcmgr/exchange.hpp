@@ -35,7 +35,7 @@ struct DatasetInfo {
     std::string_view command;
     // Every column, in order.
     std::vector<Column> (*columns)();
-    // For the core: the SELECT of every column, in columns() order and in key order.
+    // For the core: the query that reads every column, in columns() order and in key order.
     std::string (*select)();
 };
 

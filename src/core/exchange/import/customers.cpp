@@ -1,3 +1,5 @@
+// Import of the customers: id, ref, name, email, phone, created_at.
+
 #include <svcmgr/error.hpp>
 
 #include "exchange/import/importer.hpp"
@@ -7,8 +9,6 @@
 namespace svcmgr {
 
 namespace {
-
-// ---- customers ----------------------------------------------------------------------------------
 
 class CustomerImporter final : public TableImporter {
 public:

@@ -1,4 +1,4 @@
-
+// Import of the ticket history.
 
 #include "exchange/import/importer.hpp"
 
@@ -9,8 +9,6 @@
 namespace svcmgr {
 
 namespace {
-
-// ---- the ticket history -------------------------------------------------------------------------
 
 class EventImporter final : public TableImporter {
 public:

@@ -1,3 +1,5 @@
+// The run loop of every importer: the header, the rows, identity and the write.
+
 #include "exchange/import/importer.hpp"
 
 #include "db/indexes.hpp"
@@ -108,7 +110,7 @@ void Importer::map_header(const std::vector<std::string>& header) {
     }
 }
 
-// ---- one file row to one table row ------------------------------------------------------------
+// ---- one file row to one table row --------------------------------------------------------------
 
 void TableImporter::setup() {
     std::vector<std::string_view> names;

@@ -1,4 +1,4 @@
-
+// Import of the inventory ledger: each move also changes its part's stock.
 
 #include "exchange/import/importer.hpp"
 
@@ -10,8 +10,6 @@
 namespace svcmgr {
 
 namespace {
-
-// ---- the ledger ---------------------------------------------------------------------------------
 
 class MoveImporter final : public TableImporter {
 public:

@@ -1,3 +1,5 @@
+// Import of the parts, keyed by SKU.
+
 #include <svcmgr/inventory.hpp>
 
 #include "exchange/import/importer.hpp"
@@ -9,8 +11,6 @@
 namespace svcmgr {
 
 namespace {
-
-// ---- parts --------------------------------------------------------------------------------------
 
 class PartImporter final : public TableImporter {
 public:

@@ -1,3 +1,5 @@
+// Import of the settings, each checked as `config set` checks it.
+
 #include <svcmgr/settings.hpp>
 
 #include "exchange/import/importer.hpp"
@@ -7,8 +9,6 @@
 namespace svcmgr {
 
 namespace {
-
-// ---- settings -----------------------------------------------------------------------------------
 
 class SettingImporter final : public TableImporter {
 public:

@@ -1,7 +1,10 @@
+// Import of the tickets, with the customers they name (found or created).
+
 #include <svcmgr/settings.hpp>
 #include <svcmgr/ticket.hpp>
 
 #include "customer/resolve.hpp"
+#include "db/indexes.hpp"
 #include "db/scoped_cache.hpp"
 #include "exchange/import/importer.hpp"
 
@@ -22,8 +25,6 @@ std::vector<std::string_view> names(Enum last) {
     }
     return out;
 }
-
-// ---- tickets ------------------------------------------------------------------------------------
 
 class TicketImporter final : public TableImporter {
 public:
@@ -315,12 +316,7 @@ protected:
         m_customer_indexes.clear();
         TableImporter::end_of_rows();
     }
-    void create_customer_indexes() {
-        for (const std::string& sql : m_customer_indexes) {
-            exec(m_db, sql);
-        }
-        m_customer_indexes.clear();
-    }
+    void create_customer_indexes() { restore_indexes(m_db, m_customer_indexes); }
     std::vector<std::string> m_customer_indexes; // dropped, to be created again
     void finish() override {
         m_customer_audit.flush();
