@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,22 @@ enum class Dataset {
     settings,  // key, value: the settings set in this database (defaults are not exported)
 };
 
-// Every column of a dataset, in order.
+// What each dataset is, in one table.
+struct DatasetInfo {
+    Dataset dataset;
+    // The command whose export and import verbs carry it: "ticket", "ticket events", ...
+    std::string_view command;
+    // Every column, in order.
+    std::vector<Column> (*columns)();
+    // For the core: the query that reads every column, in columns() order and in key order.
+    std::string (*select)();
+};
+
+// Every dataset, in the order of Dataset.
+std::span<const DatasetInfo> datasets();
+const DatasetInfo& dataset_info(Dataset dataset);
+
+// Every column of a dataset, in order: dataset_info(dataset).columns().
 std::vector<Column> dataset_columns(Dataset dataset);
 
 // The columns `names` choose, in that order (all of them when `names` is empty). Throws

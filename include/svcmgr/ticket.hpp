@@ -81,6 +81,8 @@ struct Resolution {
 
 // The satisfaction a customer gave (1-5), or nullopt when they did not respond.
 using Satisfaction = std::optional<int>;
+// Whether `rating` is a satisfaction a customer can give: 1 to 5.
+bool is_satisfaction(std::int64_t rating);
 
 void start_ticket(Database& db, std::int64_t id, const Stamp& stamp);
 void wait_ticket(Database& db, std::int64_t id, Status waiting_for, const Stamp& stamp);

@@ -3,9 +3,9 @@
 #include <svcmgr/db.hpp>
 #include <svcmgr/error.hpp>
 
-#include "helpers.hpp"
-#include "exchange/import_keys.hpp"
 #include "db/sql.hpp"
+#include "exchange/import/keys.hpp"
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 

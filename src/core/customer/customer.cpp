@@ -1,9 +1,8 @@
 #include <svcmgr/customer.hpp>
-#include <svcmgr/error.hpp>
-#include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
 
 #include "customer/columns.hpp"
+#include "customer/resolve.hpp"
 #include "db/sql.hpp"
 
 #include <fmt/format.h>
@@ -33,27 +32,7 @@ Table list_customers(Database& db) {
 }
 
 std::optional<std::int64_t> find_customer(Database& db, std::string_view key) {
-    if (const auto id = parse_count(key)) {
-        Statement st(db, "SELECT id FROM customer WHERE id = $1");
-        st.bind(1, *id);
-        return st.step() ? std::optional(st.int64(0)) : std::nullopt;
-    }
-    if (key.find('@') != std::string_view::npos) {
-        Statement st(db, "SELECT id FROM customer WHERE email = $1");
-        st.bind(1, key);
-        return st.step() ? std::optional(st.int64(0)) : std::nullopt;
-    }
-    Statement st(db, "SELECT id FROM customer WHERE name = $1 ORDER BY id LIMIT 2");
-    st.bind(1, key);
-    if (!st.step()) {
-        return std::nullopt;
-    }
-    const std::int64_t id = st.int64(0);
-    if (st.step()) {
-        throw Error(ErrorKind::refused, fmt::format("several customers are named '{}'", key),
-                    "name the customer by id or email");
-    }
-    return id;
+    return lookup_customer(db, customer_key(key), "name the customer by id or email");
 }
 
 std::optional<CustomerDetail> show_customer(Database& db, std::string_view key) {

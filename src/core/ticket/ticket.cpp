@@ -4,6 +4,7 @@
 #include <svcmgr/ticket.hpp>
 
 #include "audit/log.hpp"
+#include "customer/resolve.hpp"
 #include "db/sql.hpp"
 #include "ticket/events.hpp"
 
@@ -76,34 +77,11 @@ void add_event(Database& db, std::int64_t id, const Stamp& stamp, const Event& e
 
 std::int64_t customer_for(Database& db, const NewTicket& t, const Stamp& stamp) {
     const auto email = non_empty(t.email);
-    if (email) {
-        Statement st(db, "SELECT id FROM customer WHERE email = $1");
-        st.bind(1, *email);
-        if (st.step()) {
-            return st.int64(0);
-        }
-    } else {
-        Statement st(db, "SELECT id FROM customer WHERE name = $1 LIMIT 2");
-        st.bind(1, t.customer);
-        std::vector<std::int64_t> ids;
-        while (st.step()) {
-            ids.push_back(st.int64(0));
-        }
-        if (ids.size() == 1) {
-            return ids.front();
-        }
-        if (ids.size() > 1) {
-            throw Error(ErrorKind::refused,
-                        fmt::format("several customers are named '{}'", t.customer),
-                        "pass --email to say which one (svcmgr customer list shows them)");
-        }
-    }
-    Statement insert(db, "INSERT INTO customer (name, email, created_at) VALUES ($1, $2, $3)");
-    insert.bind_all(t.customer, email, stamp.now).run();
-    const std::int64_t id = last_insert_id(db);
-    append_audit(db, stamp, "create", "customer", std::to_string(id), nullptr,
-                 row_state(db, "customer", "id", id));
-    return id;
+    return lookup_or_create_customer(
+        db,
+        {.email = email ? std::optional<std::string_view>(*email) : std::nullopt,
+         .name = t.customer},
+        "pass --email to say which one (svcmgr customer list shows them)", stamp);
 }
 
 // A stored field as the history shows it: preventable as yes/no, numbers in decimal.
@@ -333,8 +311,12 @@ void resolve_ticket(Database& db, std::int64_t id, const Resolution& resolution,
     apply_verb(db, id, Verb::resolve, stamp, also, events);
 }
 
+bool is_satisfaction(std::int64_t rating) {
+    return rating >= 1 && rating <= 5;
+}
+
 void close_ticket(Database& db, std::int64_t id, Satisfaction satisfaction, const Stamp& stamp) {
-    if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
+    if (satisfaction && !is_satisfaction(*satisfaction)) {
         throw Error(ErrorKind::usage,
                     fmt::format("satisfaction must be 1 to 5, not {}", *satisfaction));
     }
