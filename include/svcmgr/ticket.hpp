@@ -27,6 +27,9 @@ std::string_view to_string(Status s);
 std::string_view to_string(Priority p);
 std::optional<Status> parse_status(std::string_view s);
 std::optional<Priority> parse_priority(std::string_view s);
+// Every priority's name, lowest first, for messages: "low, normal, high, urgent", or with
+// `last` = " or " "low, normal, high or urgent".
+std::string priority_names(std::string_view last = ", ");
 
 // The lifecycle verbs; comments and updates are allowed in every status and are not listed here.
 enum class Verb { start, wait_customer, wait_parts, resolve, close, reopen };

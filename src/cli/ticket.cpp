@@ -19,7 +19,7 @@ Priority priority_option(const std::string& value) {
     const auto p = parse_priority(value);
     if (!p) {
         throw Error(ErrorKind::usage, fmt::format("invalid priority '{}'", value),
-                    "priorities: low, normal, high, urgent");
+                    fmt::format("priorities: {}", priority_names()));
     }
     return *p;
 }
@@ -44,7 +44,7 @@ std::string text_option(const std::string& value, std::string_view what, bool re
 // A customer's rating: 1 to 5, parsed strictly (no 010, 1e3 or a value that wraps).
 int satisfaction_option(const std::string& value) {
     const auto n = parse_count(value);
-    if (!n || *n < 1 || *n > 5) {
+    if (!n || !is_satisfaction(*n)) {
         throw Error(ErrorKind::usage,
                     fmt::format("invalid value '{}' for --satisfaction: expected 1 to 5", value),
                     "pass --no-response when the customer did not rate");
@@ -68,7 +68,7 @@ void add_add(CLI::App& ticket, Context& ctx) {
     auto* ref = cmd->add_option("--ref", args->ref, "External reference, unique");
     auto* category = cmd->add_option("--category", args->category, "Category (default: other)");
     auto* channel = cmd->add_option("--channel", args->channel, "Channel (default: other)");
-    auto* priority = cmd->add_option("--priority", args->priority, "low, normal, high or urgent");
+    auto* priority = cmd->add_option("--priority", args->priority, priority_names(" or "));
     auto* assignee = cmd->add_option("--assignee", args->assignee, "Who works on it");
     auto* description =
         cmd->add_option("--description", args->description, "Details; - reads standard input");
@@ -165,7 +165,7 @@ void add_update(CLI::App& ticket, Context& ctx) {
     auto* cmd = ticket.add_subcommand("update", "Change the title, priority, category or assignee");
     cmd->add_option("id", args->ids, "Ticket ids; - reads them from standard input")->required();
     auto* title = cmd->add_option("--title", args->title, "New title");
-    auto* priority = cmd->add_option("--priority", args->priority, "low, normal, high or urgent");
+    auto* priority = cmd->add_option("--priority", args->priority, priority_names(" or "));
     auto* category = cmd->add_option("--category", args->category, "New category");
     auto* assignee = cmd->add_option("--assignee", args->assignee, "New assignee ('' unassigns)");
     cmd->footer("Example:\n  svcmgr ticket update 42 --priority high --assignee jüri");

@@ -110,7 +110,7 @@ const std::vector<Key>& keys() {
         {"priority",
          [](Compiler& c, std::string_view term, std::string_view v) {
              if (!parse_priority(v)) {
-                 bad_term(term, "low, normal, high or urgent");
+                 bad_term(term, priority_names(" or "));
              }
              c.add(fmt::format("t.priority = {}", c.param(std::string(v))));
          }},
@@ -118,7 +118,7 @@ const std::vector<Key>& keys() {
          [](Compiler& c, std::string_view term, std::string_view v) {
              const auto p = parse_priority(v);
              if (!p) {
-                 bad_term(term, "low, normal, high or urgent");
+                 bad_term(term, priority_names(" or "));
              }
              std::vector<std::string> at_least;
              for (int i = static_cast<int>(*p); i <= static_cast<int>(Priority::urgent); ++i) {

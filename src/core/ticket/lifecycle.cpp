@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 
 namespace svcmgr {
 
@@ -54,6 +55,15 @@ std::string_view to_string(Status s) {
 }
 std::string_view to_string(Priority p) {
     return k_priority_names[static_cast<std::size_t>(p)];
+}
+
+std::string priority_names(std::string_view last) {
+    std::string names;
+    for (std::size_t i = 0; i < k_priority_names.size(); ++i) {
+        names += i == 0 ? "" : i + 1 == k_priority_names.size() ? last : ", ";
+        names += k_priority_names[i];
+    }
+    return names;
 }
 
 std::optional<Status> parse_status(std::string_view s) {
