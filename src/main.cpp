@@ -1,166 +1,26 @@
-// svcmgr: service management from the shell. This file wires the commands, parses the command
-// line, runs one verb and maps its errors to the exit status table (DESIGN.md section 7).
+// svcmgr: service management from the shell. The commands, in the order --help lists them;
+// run_app (src/cli/app.cpp) parses the command line, runs one verb and maps its errors to the
+// exit status table (DESIGN.md section 7).
 
-#include "commands.hpp"
-
-#include <svcmgr/error.hpp>
-#include <svcmgr/text.hpp>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
-namespace svcmgr::cli {
-
-std::function<void()> action(Context& ctx, std::function<int()> body) {
-    return [&ctx, body = std::move(body)] {
-        ctx.resolve();
-        ctx.ran = true;
-        ctx.exit_status = body();
-    };
-}
+#include "app.hpp"
 
 namespace {
 
-// A global option given with an empty value is refused rather than taken as "not given": a
-// script's `--db "$UNSET"` must not quietly fall back to the default database.
-const CLI::Validator k_non_empty(
-    [](const std::string& value) { return value.empty() ? "may not be empty" : std::string(); }, "",
-    "non-empty");
+using namespace svcmgr::cli;
 
-void add_global_options(CLI::App& app, GlobalFlags& flags) {
-    app.add_option("--db", flags.db,
-                   "Database file, or postgresql:// URI or service=NAME (env SVCMGR_DB)")
-        ->check(k_non_empty)
-        ->group("Global options");
-    app.add_option_function<std::string>(
-           "--actor",
-           [&flags](const std::string& a) {
-               flags.actor = a;
-               flags.actor_given = true;
-           },
-           "Who makes the change (env SVCMGR_ACTOR, else the login name)")
-        ->group("Global options");
-    app.add_option("--format", flags.format,
-                   "table, csv, tsv, json or jsonl (env SVCMGR_FORMAT; default table)")
-        ->check(k_non_empty)
-        ->group("Global options");
-    app.add_option("--color,--colour", flags.colour, "auto, always or never (NO_COLOR, TERM=dumb)")
-        ->check(k_non_empty)
-        ->group("Global options");
-    app.add_option("--busy-timeout", flags.busy_timeout,
-                   "How long to wait for another writer (env SVCMGR_BUSY_TIMEOUT; default 5s)")
-        ->check(k_non_empty)
-        ->group("Global options");
-    app.add_flag("-q,--quiet", flags.quiet, "Print nothing but data and errors")
-        ->group("Global options");
-}
-
-// Lets global options follow the subcommand at any depth.
-void allow_trailing_globals(CLI::App& app) {
-    for (auto* sub : app.get_subcommands({})) {
-        sub->fallthrough();
-        allow_trailing_globals(*sub);
-    }
-}
-
-// The deepest command given that needs a verb and got none, if any.
-const CLI::App* missing_verb(const CLI::App& app) {
-    const auto given = app.get_subcommands();
-    if (!given.empty()) {
-        return missing_verb(*given.front());
-    }
-    return app.get_subcommands({}).empty() ? nullptr : &app;
-}
-
-std::string verb_names(const CLI::App& app) {
-    std::vector<std::string> names;
-    for (const auto* sub : app.get_subcommands({})) {
-        if (!sub->get_group().empty()) { // hidden commands (complete) are not offered
-            names.push_back(sub->get_name());
-        }
-    }
-    return fmt::format("{}", fmt::join(names, ", "));
-}
-
-// CLI11 starts some messages with a capital ("The following argument was not expected: x").
-std::string lowercase_first(std::string message) {
-    if (!message.empty() && message.front() >= 'A' && message.front() <= 'Z') {
-        message.front() = static_cast<char>(message.front() - 'A' + 'a');
-    }
-    return message;
-}
-
-// Flushes stdout; a write error (disk full, closed pipe) is exit 74.
-int finish_output(int status) {
-    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
-        print_error(fmt::format("write error: {}", std::strerror(errno != 0 ? errno : EIO)));
-        return static_cast<int>(ErrorKind::io);
-    }
-    return status;
-}
-
-int run(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        if (!is_valid_utf8(argv[i])) {
-            print_error(fmt::format("argument {} is not valid UTF-8", i));
-            return static_cast<int>(ErrorKind::usage);
-        }
-    }
-
-    CLI::App app{"svcmgr: service management from the shell", "svcmgr"};
-    app.set_version_flag("--version", "svcmgr " SVCMGR_VERSION);
-    app.footer("Run 'svcmgr COMMAND --help' for a command's verbs, 'man svcmgr' for the whole "
-               "story.\nExample:\n  svcmgr ticket list status:active");
-    Context ctx;
-    add_global_options(app, ctx.flags);
-    add_ticket_command(app, ctx);
-    add_customer_command(app, ctx);
-    add_inventory_command(app, ctx);
-    add_report_command(app, ctx);
-    add_config_command(app, ctx);
-    add_audit_command(app, ctx);
-    add_db_command(app, ctx);
-    add_completion_command(app, ctx);
-    allow_trailing_globals(app);
-
-    try {
-        app.parse(argc, argv);
-        if (!ctx.ran) {
-            if (const CLI::App* parent = missing_verb(app)) {
-                const bool top = parent == &app;
-                throw Error(ErrorKind::usage,
-                            top ? "a command is required"
-                                : fmt::format("{} needs a verb", parent->get_name()),
-                            fmt::format("{}: {}", top ? "commands" : "verbs", verb_names(*parent)));
-            }
-        }
-        return finish_output(ctx.exit_status);
-    } catch (const CLI::ExtrasError&) {
-        const Error e = unexpected_argument(app);
-        print_error(e.what(), e.hint());
-        return static_cast<int>(ErrorKind::usage);
-    } catch (const CLI::CallForHelp&) {
-        return finish_output(app.exit(CLI::CallForHelp()));
-    } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) {
-            return finish_output(app.exit(e));
-        }
-        print_error(lowercase_first(e.what()), "see svcmgr --help");
-        return static_cast<int>(ErrorKind::usage);
-    } catch (const Error& e) {
-        print_error(e.what(), e.hint());
-        return finish_output(static_cast<int>(e.kind()));
-    }
-}
+constexpr CommandAdder k_commands[] = {
+    add_ticket_command,     // ticket: requests from first contact to satisfaction
+    add_customer_command,   // customer: who the tickets are for
+    add_inventory_command,  // inventory: parts, the stock ledger and reorder advice
+    add_report_command,     // report: the table of reports, for people and for cron
+    add_config_command,     // config: the settings kept with the data
+    add_audit_command,      // audit: the hash-chained trail of every change
+    add_db_command,         // db: check, backup, copy
+    add_completion_command, // complete (hidden): what the shell completions ask
+};
 
 } // namespace
 
-} // namespace svcmgr::cli
-
 int main(int argc, char** argv) {
-    return svcmgr::cli::run(argc, argv);
+    return run_app(argc, argv, k_commands);
 }

@@ -61,7 +61,8 @@ const std::vector<ReportDefinition>& report_definitions();
 // nullptr when there is no report of that name.
 const ReportDefinition* find_report(std::string_view name);
 
-// Runs a report. `now` is the clock read once by the caller.
+// Runs a report. `now` is the clock read once by the caller. A period that report_period would
+// refuse is refused the same way (Error(usage)), its times shown in UTC.
 ReportResult run_report(Database& db, const ReportDefinition& report, const ReportOptions& options,
                         std::int64_t now, const TimeZone& tz);
 
@@ -71,6 +72,19 @@ Table list_reports();
 // The period of --month "2026-11": the local midnights that start November and December.
 // Throws Error(usage) naming the value when it is not YYYY-MM.
 ReportPeriod month_period(std::string_view month, const TimeZone& tz);
+
+// A report's period options as written on the command line; empty = not given.
+struct PeriodArgs {
+    std::string since = {}; // a point in time (parse_time_point), inclusive
+    std::string until = {}; // exclusive
+    std::string month = {}; // YYYY-MM, a whole local month
+};
+
+// The period those options mean, and every rule about periods: --since and --until are read in
+// `tz`, --month is not combined with either, without --until the period ends at `now` (that
+// second included), and --since is before --until. Throws Error(usage) naming the option and the
+// value as written.
+ReportPeriod report_period(const PeriodArgs& args, std::int64_t now, const TimeZone& tz);
 
 // A --fail-on expression: METRIC OP VALUE with OP one of > < >= <= =, the value written the way
 // the metric is typed (12, 95.5, 4.25, 12.50, 4h or seconds).

@@ -98,7 +98,8 @@ void add_verify(CLI::App& audit, Context& ctx) {
                                                           report.problems.size() == 1 ? "" : "s"));
         }
         if (!ctx.quiet()) {
-            fmt::print("ok: {} audit rows, {} records match\n", report.rows, report.entities);
+            fmt::print(stderr, "ok: {} audit rows, {} records match\n", report.rows,
+                       report.entities);
         }
         return 0;
     }));

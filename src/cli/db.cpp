@@ -29,7 +29,7 @@ void add_db_command(CLI::App& app, Context& ctx) {
                                     problems.size() == 1 ? "" : "s"));
         }
         if (!ctx.quiet()) {
-            fmt::print("ok\n");
+            fmt::print(stderr, "ok\n");
         }
         return 0;
     }));

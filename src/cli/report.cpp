@@ -97,42 +97,15 @@ void write_atomically(const std::string& path, const std::function<void(std::FIL
 }
 
 struct ReportArgs {
-    std::string since, until, month, within, output;
+    PeriodArgs period;
+    std::string within, output;
     std::vector<std::string> fail_on;
     bool detail = false;
 };
 
-std::int64_t time_option(const char* option, const std::string& value, const Context& ctx) {
-    const auto t = parse_time_point(value, ctx.now(), ctx.tz());
-    if (!t) {
-        throw Error(ErrorKind::usage, fmt::format("invalid time '{}' for {}", value, option),
-                    "a date (2026-11-01), 2026-11-01T14:00, today, yesterday or an age such as 7d");
-    }
-    return *t;
-}
-
 ReportOptions parse_options(const ReportArgs& a, const Context& ctx) {
     ReportOptions o;
-    // Without --until the period ends now, this second included.
-    o.period.until = ctx.now() + 1;
-    if (!a.month.empty()) {
-        if (!a.since.empty() || !a.until.empty()) {
-            throw Error(ErrorKind::usage, "--month cannot be combined with --since or --until");
-        }
-        o.period = month_period(a.month, ctx.tz());
-    }
-    if (!a.since.empty()) {
-        o.period.since = time_option("--since", a.since, ctx);
-    }
-    if (!a.until.empty()) {
-        o.period.until = time_option("--until", a.until, ctx);
-    }
-    if (o.period.since && *o.period.since >= o.period.until) {
-        throw Error(ErrorKind::usage,
-                    fmt::format("--since {} is not before --until {}", a.since,
-                                a.until.empty() ? std::string("now") : a.until),
-                    "the period is half-open: --since inclusive, --until exclusive");
-    }
+    o.period = report_period(a.period, ctx.now(), ctx.tz());
     o.detail = a.detail;
     if (!a.within.empty()) {
         const auto d = parse_duration(a.within);
@@ -150,10 +123,10 @@ void add_report_verb(CLI::App& report, Context& ctx, const ReportDefinition& def
     auto args = std::make_shared<ReportArgs>();
     auto* cmd = report.add_subcommand(std::string(def.name), std::string(def.description));
     if ((def.uses & static_cast<int>(ReportUses::period)) != 0) {
-        cmd->add_option("--since", args->since,
+        cmd->add_option("--since", args->period.since,
                         "Period start, inclusive (2026-11-01, yesterday, 7d); default: all");
-        cmd->add_option("--until", args->until, "Period end, exclusive; default: now");
-        cmd->add_option("--month", args->month, "A whole local month, such as 2026-11");
+        cmd->add_option("--until", args->period.until, "Period end, exclusive; default: now");
+        cmd->add_option("--month", args->period.month, "A whole local month, such as 2026-11");
     }
     if ((def.uses & static_cast<int>(ReportUses::detail)) != 0) {
         cmd->add_flag("--detail", args->detail, "List the oldest tickets instead");

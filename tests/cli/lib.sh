@@ -14,6 +14,14 @@
 #   on_postgres                       true when the suite runs against PostgreSQL
 #   skip_suite "why"                  ends the suite with a SKIP line and exit status 0
 #   scaled N                          N scaled by SVCMGR_TEST_SCALE (percent, default 100), at least 1
+#   hold_write_lock                   another client holds the write lock until release_hold
+#                                     (BEGIN IMMEDIATE; on PostgreSQL the writers' advisory lock)
+#   hold_exclusive                    another client holds the whole database, so that even
+#                                     opening it waits (SQLite EXCLUSIVE; on PostgreSQL a lock on
+#                                     svcmgr_schema)
+#   hold_open [FILE]                  another connection keeps FILE (default the test database)
+#                                     open, and with it the -wal and -shm files (SQLite only)
+#   release_hold                      ends the holder started by one of the three and waits for it
 #   finish                            prints "N passed, M failed"; fails on a failure or no case
 #
 # Each suite runs in a fresh temporary directory with its own HOME and database. A failing suite
@@ -176,6 +184,59 @@ scaled() {
     fi
     local n=$(($1 * p / 100))
     echo $((n > 0 ? n : 1))
+}
+
+# The holders: a process that keeps its hold until the fifo $T/hold is closed by release_hold,
+# and touches $T/held once it holds.
+_await_hold() {
+    _holder=$!
+    exec 3>"$T/hold"
+    for _ in $(seq 200); do [ -e "$T/held" ] && break; sleep 0.05; done
+    [ -e "$T/held" ] || fail "the holder did not start"
+}
+# _hold_sqlite FILE PYTHON: runs PYTHON with `c`, a connection to FILE, then holds.
+_hold_sqlite() {
+    rm -f "$T/hold" "$T/held"
+    mkfifo "$T/hold"
+    python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+$2
+open(sys.argv[2], 'w').close()
+sys.stdin.read()
+" "$1" "$T/held" <"$T/hold" &
+    _await_hold
+}
+# _hold_postgres SQL: runs SQL in a transaction on the test database, then holds.
+_hold_postgres() {
+    rm -f "$T/hold" "$T/held"
+    mkfifo "$T/hold"
+    printf 'BEGIN;\n%s\n\\! touch %s\n' "$1" "$T/held" >"$T/hold.sql"
+    cat "$T/hold.sql" - <"$T/hold" | psql "$DB" -qAtX -v ON_ERROR_STOP=1 >/dev/null &
+    _await_hold
+}
+hold_write_lock() {
+    if on_postgres; then
+        _hold_postgres "SELECT pg_advisory_xact_lock(1398164807);"
+    else
+        _hold_sqlite "$DB" 'c.execute("BEGIN IMMEDIATE")'
+    fi
+}
+hold_exclusive() {
+    if on_postgres; then
+        _hold_postgres "LOCK TABLE svcmgr_schema IN ACCESS EXCLUSIVE MODE;"
+    else
+        _hold_sqlite "$DB" 'c.execute("PRAGMA locking_mode = EXCLUSIVE")
+c.execute("BEGIN EXCLUSIVE")
+c.execute("SELECT count(*) FROM ticket").fetchall()'
+    fi
+}
+hold_open() {
+    _hold_sqlite "${1:-$DB}" 'c.execute("SELECT count(*) FROM ticket").fetchall()'
+}
+release_hold() {
+    exec 3>&-
+    wait "$_holder"
 }
 
 finish() {

@@ -42,24 +42,13 @@ begin "the -wal and -shm files are 0600 too"
 # A reader holding the database open keeps the -wal and -shm files while svcmgr writes.
 W="$T/wal.db"
 "$SVCMGR" --db "$W" ticket list >/dev/null
-mkfifo "$T/hold"
-python3 -c '
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("SELECT count(*) FROM ticket").fetchall()
-open(sys.argv[2], "w").close()
-sys.stdin.read()
-' "$W" "$T/held" <"$T/hold" &
-holder=$!
-exec 3>"$T/hold"
-for _ in $(seq 100); do [ -e "$T/held" ] && break; sleep 0.05; done
+hold_open "$W"
 run svcmgr --db "$W" ticket add "Kept open" --customer "Putu"
 expect_status 0
 expect_eq "$(mode "$W")" "600" "database mode"
 expect_eq "$(mode "$W-wal")" "600" "-wal mode"
 expect_eq "$(mode "$W-shm")" "600" "-shm mode"
-exec 3>&-
-wait "$holder"
+release_hold
 
 begin "a new --db file is 0600"
 run svcmgr --db "$T/new.db" ticket list

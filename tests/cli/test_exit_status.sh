@@ -104,47 +104,14 @@ begin "a closed pipe ends quietly"
 "$SVCMGR" config list --format tsv 2>"$T/err" | head -1 >/dev/null
 expect_eq "$(cat "$T/err")" "" "stderr"
 
-# 75: a database busy past --busy-timeout. A python process (psql on PostgreSQL) holds the write
-# lock until its standard input closes.
-hold_write_lock() {
-    rm -f "$T/hold" "$T/held"
-    mkfifo "$T/hold"
-    if on_postgres; then
-        # On a server, the writer lock is the advisory lock every write transaction takes.
-        {
-            printf 'BEGIN;\nSELECT pg_advisory_xact_lock(1398164807);\n\\! touch %s\n' "$T/held"
-            cat "$T/hold"
-        } | psql "$DB" -qAtX >/dev/null &
-        holder=$!
-        exec 3>"$T/hold"
-        for _ in $(seq 200); do [ -e "$T/held" ] && break; sleep 0.05; done
-        [ -e "$T/held" ] || fail "the lock holder did not start"
-        return
-    fi
-    python3 -c '
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").close()
-sys.stdin.read()
-c.execute("ROLLBACK")
-' "$DB" "$T/held" <"$T/hold" &
-    holder=$!
-    exec 3>"$T/hold"
-    for _ in $(seq 200); do [ -e "$T/held" ] && break; sleep 0.05; done
-    [ -e "$T/held" ] || fail "the lock holder did not start"
-}
-release_write_lock() {
-    exec 3>&-
-    wait "$holder"
-}
-
+# 75: a database busy past --busy-timeout. Another client holds the write lock (hold_write_lock,
+# lib.sh).
 begin "a write blocked past --busy-timeout exits 75 and writes nothing"
 hold_write_lock
 start=$(date +%s%N)
 run svcmgr --busy-timeout 200ms ticket add "Blocked" --customer "Putu"
 elapsed=$((($(date +%s%N) - start) / 1000000))
-release_write_lock
+release_hold
 expect_status 75
 expect_out ""
 expect_err "svcmgr: error: database $DB: busy past the timeout
@@ -160,7 +127,7 @@ hold_write_lock
 start=$(date +%s%N)
 run env SVCMGR_BUSY_TIMEOUT=300ms "$SVCMGR" config set currency SEK
 elapsed=$((($(date +%s%N) - start) / 1000000))
-release_write_lock
+release_hold
 expect_status 75
 [ "$elapsed" -ge 300 ] || fail "gave up after ${elapsed}ms"
 expect_eq "$(sql 'SELECT count(*) FROM setting')" "0" "settings"
@@ -170,14 +137,14 @@ hold_write_lock
 start=$(date +%s%N)
 run env SVCMGR_BUSY_TIMEOUT=30s "$SVCMGR" config set currency SEK --busy-timeout 100ms
 elapsed=$((($(date +%s%N) - start) / 1000000))
-release_write_lock
+release_hold
 expect_status 75
 [ "$elapsed" -lt 4000 ] || fail "waited ${elapsed}ms: SVCMGR_BUSY_TIMEOUT won"
 
 begin "reads are not blocked by a writer"
 hold_write_lock
 run svcmgr --busy-timeout 100ms ticket list --format tsv --columns id
-release_write_lock
+release_hold
 expect_status 0
 expect_out "$(printf '1\n2')"
 
@@ -186,7 +153,7 @@ hold_write_lock
 (sleep 0.3 && exec 3>&-) &
 exec 3>&-
 run svcmgr --busy-timeout 10s ticket add "Waited" --customer "Putu"
-wait "$holder"
+release_hold
 expect_status 0
 expect_out "3"
 

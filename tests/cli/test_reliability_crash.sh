@@ -365,6 +365,7 @@ run svcmgr audit verify
 expect_status 0
 run svcmgr db check
 expect_status 0
-expect_out "ok"
+expect_out ""
+expect_err "ok"
 
 finish

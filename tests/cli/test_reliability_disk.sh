@@ -148,23 +148,12 @@ begin "a report --output on a full disk exits 74 and leaves the old report, no p
 mkdir "$T/reports"
 printf 'yesterday\n' >"$T/reports/summary.csv"
 # Another connection keeps the -shm as it is, so reading the database needs no new file space.
-mkfifo "$T/hold"
-python3 -c '
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("SELECT count(*) FROM ticket").fetchall()
-open(sys.argv[2], "w").close()
-sys.stdin.read()
-' "$DB" "$T/held" <"$T/hold" &
-holder=$!
-exec 3>"$T/hold"
-for _ in $(seq 200); do [ -e "$T/held" ] && break; sleep 0.05; done
+hold_open
 # (Not run_full: its wait would wait for the holder too.)
 full_disk 200 "$SVCMGR" report summary --format csv --output "$T/reports/summary.csv" \
     >"$T/out" 2>"$T/err" </dev/null
 rc=$?
-exec 3>&-
-wait "$holder"
+release_hold
 expect_status 74
 expect_err "svcmgr: error: cannot write the report to '$T/reports/summary.csv': File too large"
 expect_eq "$(ls -A "$T/reports")" "summary.csv" "files"

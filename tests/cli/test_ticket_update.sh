@@ -97,6 +97,8 @@ hint: allowed: purchasing, billing, troubleshooting, returns, repair, website, o
 run svcmgr ticket update 1 4 --title " "
 expect_status 2
 expect_err "svcmgr: error: the title may not be empty"
+run svcmgr ticket update 1 4 --priority low --category food
+expect_status 2
 expect_eq "$(counts)" "$before" "rows"
 
 finish

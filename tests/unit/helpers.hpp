@@ -1,7 +1,9 @@
 #pragma once
 
-// Small queries the unit tests read the database with, and an import from CSV text.
+// Small queries the unit tests read the database with, an import from CSV text, and the kind of
+// error a call throws.
 
+#include <svcmgr/error.hpp>
 #include <svcmgr/exchange.hpp>
 
 #include "db/sql.hpp"
@@ -10,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -53,6 +56,17 @@ inline void import_csv(Database& db, Dataset dataset, const std::string& text,
         throw;
     }
     std::fclose(in);
+}
+
+// The kind of the svcmgr::Error that `f` throws; fails the test when it throws none.
+inline ErrorKind kind_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no svcmgr::Error thrown");
+    return ErrorKind::refused;
 }
 
 } // namespace svcmgr::test

@@ -4,17 +4,16 @@
 #include <svcmgr/db.hpp>
 #include <svcmgr/error.hpp>
 
-#include "helpers.hpp"
 #include "db/schema.hpp"
 #include "db/scoped_cache.hpp"
 #include "db/sql.hpp"
 #include "db/sqlite/driver.hpp"
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <iterator>
 #include <map>
 #include <stdexcept>
@@ -48,16 +47,6 @@ private:
 
 std::int64_t pragma(Database& db, std::string_view name) {
     return scalar(db, std::string("PRAGMA ") + std::string(name));
-}
-
-ErrorKind kind_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no svcmgr::Error thrown");
-    return ErrorKind::refused;
 }
 
 std::string read_bytes(const std::string& path) {

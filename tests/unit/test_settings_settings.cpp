@@ -4,13 +4,14 @@
 #include <svcmgr/settings.hpp>
 
 #include "db/sql.hpp"
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
-#include <functional>
 #include <string>
 
 using namespace svcmgr;
+using svcmgr::test::kind_of;
 
 namespace {
 
@@ -27,16 +28,6 @@ std::string last_change(Database& db) {
                      "ORDER BY seq DESC LIMIT 1");
     st.step();
     return st.text(0);
-}
-
-ErrorKind kind_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no svcmgr::Error thrown");
-    return ErrorKind::refused;
 }
 
 } // namespace

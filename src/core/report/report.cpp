@@ -192,6 +192,25 @@ std::string shown(ColumnType type, std::int64_t v) {
     }
 }
 
+// The one rule between --since and --until, with the values shown as `since` and `until`.
+void check_not_empty(const ReportPeriod& p, std::string_view since, std::string_view until) {
+    if (p.since && *p.since >= p.until) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("--since {} is not before --until {}", since, until),
+                    "the period is half-open: --since inclusive, --until exclusive");
+    }
+}
+
+std::int64_t time_option(std::string_view option, const std::string& value, std::int64_t now,
+                         const TimeZone& tz) {
+    const auto t = parse_time_point(value, now, tz);
+    if (!t) {
+        throw Error(ErrorKind::usage, fmt::format("invalid time '{}' for {}", value, option),
+                    "a date (2026-11-01), 2026-11-01T14:00, today, yesterday or an age such as 7d");
+    }
+    return *t;
+}
+
 } // namespace
 
 const std::vector<ReportDefinition>& report_definitions() {
@@ -210,11 +229,9 @@ const ReportDefinition* find_report(std::string_view name) {
 
 ReportResult run_report(Database& db, const ReportDefinition& report, const ReportOptions& options,
                         std::int64_t now, const TimeZone& tz) {
-    if (options.period.since && *options.period.since >= options.period.until) {
-        throw Error(ErrorKind::usage,
-                    fmt::format("the period is empty: --since {} is not before --until {}",
-                                format_iso_utc(*options.period.since),
-                                format_iso_utc(options.period.until)));
+    const ReportPeriod& p = options.period;
+    if (p.since) {
+        check_not_empty(p, format_iso_utc(*p.since), format_iso_utc(p.until));
     }
     return report.run(db, options, now, tz);
 }
@@ -254,6 +271,25 @@ ReportPeriod month_period(std::string_view month, const TimeZone& tz) {
     const int next_year = m == 12 ? year + 1 : year;
     const unsigned next_month = m == 12 ? 1 : m + 1;
     return {tz.local_midnight(year, m, 1), tz.local_midnight(next_year, next_month, 1)};
+}
+
+ReportPeriod report_period(const PeriodArgs& args, std::int64_t now, const TimeZone& tz) {
+    ReportPeriod p;
+    p.until = now + 1;
+    if (!args.month.empty()) {
+        if (!args.since.empty() || !args.until.empty()) {
+            throw Error(ErrorKind::usage, "--month cannot be combined with --since or --until");
+        }
+        p = month_period(args.month, tz);
+    }
+    if (!args.since.empty()) {
+        p.since = time_option("--since", args.since, now, tz);
+    }
+    if (!args.until.empty()) {
+        p.until = time_option("--until", args.until, now, tz);
+    }
+    check_not_empty(p, args.since, args.until.empty() ? std::string_view("now") : args.until);
+    return p;
 }
 
 Threshold parse_threshold(const ReportDefinition& report, std::string_view expr) {
