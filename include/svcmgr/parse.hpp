@@ -24,6 +24,12 @@ std::string format_money(std::int64_t minor_units);
 // The same text appended to `out`.
 void append_money(std::string& out, std::int64_t minor_units);
 
+// A fixed-point number with `decimals` digits after the dot (1 to 18): (955, 1) -> "95.5",
+// (-5, 1) -> "-0.5", (0, 1) -> "0.0", (47, 2) -> "0.47". Money is the two-decimal case.
+std::string format_fixed(std::int64_t value, int decimals);
+// The same text appended to `out`.
+void append_fixed(std::string& out, std::int64_t value, int decimals);
+
 // A duration: a positive integer and a unit, "500ms", "30s", "90m", "4h", "2d", "2w".
 // "0s" is allowed. Returns milliseconds.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);

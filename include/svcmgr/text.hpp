@@ -9,6 +9,12 @@ namespace svcmgr {
 // True when s is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 
+// s with every byte that does not start a well-formed sequence replaced by U+FFFD, one each
+// ("a\xFFb" -> "a\uFFFDb"); well-formed text unchanged.
+std::string repair_utf8(std::string_view s);
+// The same text appended to `out`.
+void append_repaired_utf8(std::string& out, std::string_view s);
+
 // Columns s occupies on a terminal: combining marks 0, CJK and emoji 2, others 1.
 // Invalid bytes count 1 each.
 std::size_t display_width(std::string_view s);

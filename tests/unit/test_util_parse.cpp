@@ -182,6 +182,20 @@ TEST_CASE("format_duration prefixes negative durations with a minus") {
     CHECK(format_duration(-90) == "-1m 30s");
 }
 
+TEST_CASE("format_fixed writes tenths with one decimal and the sign before the whole part") {
+    CHECK(format_fixed(0, 1) == "0.0");
+    CHECK(format_fixed(5, 1) == "0.5");
+    CHECK(format_fixed(-5, 1) == "-0.5");
+    CHECK(format_fixed(-15, 1) == "-1.5");
+    CHECK(format_fixed(12345, 1) == "1234.5");
+}
+
+TEST_CASE("format_fixed writes hundredths as money does") {
+    CHECK(format_fixed(47, 2) == "0.47");
+    CHECK(format_fixed(-5, 2) == "-0.05");
+    CHECK(format_fixed(1250, 2) == format_money(1250));
+}
+
 TEST_CASE("parse_percent returns tenths of a percent") {
     CHECK(parse_percent("25%") == 250);
     CHECK(parse_percent("25") == 250);

@@ -8,6 +8,16 @@
 using namespace svcmgr;
 using namespace std::string_view_literals;
 
+TEST_CASE("repair_utf8 replaces each ill-formed byte with U+FFFD and keeps the rest") {
+    CHECK(repair_utf8("plain") == "plain");
+    CHECK(repair_utf8("\xC3\xA5sa") == "\xC3\xA5sa");
+    CHECK(repair_utf8("a\xFF"
+                      "b") == "a\xEF\xBF\xBD"
+                              "b");
+    CHECK(repair_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(repair_utf8("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST_CASE("is_valid_utf8 accepts ascii, latin, cjk and emoji") {
     CHECK(is_valid_utf8(""));
     CHECK(is_valid_utf8("plain ascii"));

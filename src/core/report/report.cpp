@@ -180,9 +180,9 @@ std::string_view example(ColumnType type) {
 std::string shown(ColumnType type, std::int64_t v) {
     switch (type) {
     case ColumnType::percent:
-        return fmt::format("{}.{}", v / 10, v % 10);
+        return format_fixed(v, 1);
     case ColumnType::hundredths:
-        return fmt::format("{}.{:02}", v / 100, v % 100);
+        return format_fixed(v, 2);
     case ColumnType::money:
         return format_money(v);
     case ColumnType::duration:

@@ -302,18 +302,37 @@ std::string format_money(std::int64_t minor_units) {
 }
 
 void append_money(std::string& out, std::int64_t minor_units) {
+    append_fixed(out, minor_units, 2);
+}
+
+std::string format_fixed(std::int64_t value, int decimals) {
+    std::string out;
+    append_fixed(out, value, decimals);
+    return out;
+}
+
+void append_fixed(std::string& out, std::int64_t value, int decimals) {
     // Through unsigned so that the most negative value has a magnitude.
-    auto magnitude = static_cast<std::uint64_t>(minor_units);
-    if (minor_units < 0) {
+    auto magnitude = static_cast<std::uint64_t>(value);
+    if (value < 0) {
         magnitude = 0 - magnitude;
         out += '-';
     }
+    std::uint64_t scale = 1;
+    for (int i = 0; i < decimals; ++i) {
+        scale *= 10;
+    }
     char text[24];
-    const auto end = std::to_chars(text, text + sizeof text, magnitude / 100).ptr;
+    const auto end = std::to_chars(text, text + sizeof text, magnitude / scale).ptr;
     out.append(text, end);
     out += '.';
-    out += static_cast<char>('0' + magnitude % 100 / 10);
-    out += static_cast<char>('0' + magnitude % 10);
+    // The fraction's digits from the last, through constant divisors.
+    auto fraction = magnitude % scale;
+    const auto at = out.size();
+    out.append(static_cast<std::size_t>(decimals), '0');
+    for (auto i = static_cast<std::size_t>(decimals); i > 0; --i, fraction /= 10) {
+        out[at + i - 1] = static_cast<char>('0' + fraction % 10);
+    }
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {

@@ -71,23 +71,6 @@ void append_utf8(std::string& out, char32_t code_point) {
     out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(length));
 }
 
-// s with every ill-formed byte replaced by U+FFFD, so that utf8proc accepts it.
-std::string replace_invalid(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t pos = 0; pos < s.size();) {
-        const auto decoded = decode(s, pos);
-        if (decoded.length == 0) {
-            append_utf8(out, k_replacement);
-            pos += 1;
-        } else {
-            out.append(s.substr(pos, decoded.length));
-            pos += decoded.length;
-        }
-    }
-    return out;
-}
-
 } // namespace
 
 bool is_valid_utf8(std::string_view s) {
@@ -114,6 +97,30 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
+void append_repaired_utf8(std::string& out, std::string_view s) {
+    if (is_valid_utf8(s)) {
+        out.append(s);
+        return;
+    }
+    for (std::size_t pos = 0; pos < s.size();) {
+        const auto decoded = decode(s, pos);
+        if (decoded.length == 0) {
+            append_utf8(out, k_replacement);
+            pos += 1;
+        } else {
+            out.append(s.substr(pos, decoded.length));
+            pos += decoded.length;
+        }
+    }
+}
+
+std::string repair_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    append_repaired_utf8(out, s);
+    return out;
+}
+
 std::size_t display_width(std::string_view s) {
     std::size_t width = 0;
     for (std::size_t pos = 0; pos < s.size();) {
@@ -134,7 +141,7 @@ std::size_t display_width(std::string_view s) {
 
 std::string fold_case(std::string_view s) {
     // utf8proc refuses ill-formed input; search should still work on the valid parts.
-    const std::string input = is_valid_utf8(s) ? std::string(s) : replace_invalid(s);
+    const std::string input = repair_utf8(s);
     utf8proc_uint8_t* mapped = nullptr;
     const auto length = utf8proc_map(
         reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
