@@ -1,4 +1,5 @@
-// libFuzzer target: the ticket filter language (src/core/ticket/filter.hpp) and the query it becomes.
+// libFuzzer target: the ticket filter language (src/core/ticket/filter.hpp) and the query it
+// becomes.
 //
 // Input: one filter term per line. A line "@sort KEY" sets the sort key and "@columns A,B" the
 // columns, so hostile sort keys and column lists are fuzzed too. Every term list must either be

@@ -7,8 +7,8 @@
 #include <svcmgr/settings.hpp>
 #include <svcmgr/text.hpp>
 
-#include "helpers.hpp"
 #include "db/sql.hpp"
+#include "helpers.hpp"
 #include "ticket/columns.hpp"
 
 #include <doctest/doctest.h>

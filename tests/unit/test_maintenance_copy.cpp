@@ -8,8 +8,8 @@
 #include <svcmgr/settings.hpp>
 #include <svcmgr/ticket.hpp>
 
-#include "maintenance/copy.hpp"
 #include "db/sql.hpp"
+#include "maintenance/copy.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
-// The ticket filter compiler (src/core/ticket/filter.hpp): the SQL and the parameters of every key, and
-// errors that name the offending term.
+// The ticket filter compiler (src/core/ticket/filter.hpp): the SQL and the parameters of every key,
+// and errors that name the offending term.
 
 #include <svcmgr/error.hpp>
 

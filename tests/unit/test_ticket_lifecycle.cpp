@@ -4,8 +4,8 @@
 #include <svcmgr/error.hpp>
 #include <svcmgr/ticket.hpp>
 
-#include "helpers.hpp"
 #include "db/sql.hpp"
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,9 +1,9 @@
 // report causes, customers and agents: who and what the contacts come from, and who handles them.
 
+#include "db/sql.hpp"
 #include "report/builders.hpp"
 #include "report/history.hpp"
 #include "report/percentiles.hpp"
-#include "db/sql.hpp"
 
 #include <algorithm>
 #include <map>

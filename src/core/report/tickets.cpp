@@ -1,9 +1,9 @@
 // report summary, backlog and sla: the flow of tickets, what is open, and what is late.
 
+#include "db/sql.hpp"
 #include "report/builders.hpp"
 #include "report/history.hpp"
 #include "report/percentiles.hpp"
-#include "db/sql.hpp"
 
 #include <algorithm>
 #include <array>

@@ -2,9 +2,9 @@
 #include <svcmgr/settings.hpp>
 #include <svcmgr/ticket.hpp>
 
-#include "ticket/filter.hpp"
 #include "db/sql.hpp"
 #include "ticket/columns.hpp"
+#include "ticket/filter.hpp"
 
 #include <fmt/format.h>
 
