@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,5 +37,8 @@ void append_json_string(std::string& out, std::string_view s);
 
 // s with leading and trailing ASCII whitespace removed.
 std::string_view trim(std::string_view s);
+
+// `names` joined for a message: "a, b, c", or with `last` = " or " "a, b or c".
+std::string join_names(std::span<const std::string_view> names, std::string_view last = ", ");
 
 } // namespace svcmgr

@@ -45,7 +45,7 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
            "Who makes the change (env SVCMGR_ACTOR, else the login name)")
         ->group("Global options");
     app.add_option("--format", flags.format,
-                   "table, csv, tsv, json or jsonl (env SVCMGR_FORMAT; default table)")
+                   fmt::format("{} (env SVCMGR_FORMAT; default table)", format_names(" or ")))
         ->check(k_non_empty)
         ->group("Global options");
     app.add_option("--color,--colour", flags.colour, "auto, always or never (NO_COLOR, TERM=dumb)")

@@ -75,7 +75,7 @@ void Context::resolve() {
         if (!f) {
             throw Error(format->kind,
                         fmt::format("unknown format '{}' in {}", format->value, format->source),
-                        "formats: table, csv, tsv, json, jsonl");
+                        fmt::format("formats: {}", format_names()));
         }
         m_render.format = *f;
     }

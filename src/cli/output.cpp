@@ -2,6 +2,8 @@
 
 #include "render/writer.hpp"
 
+#include <svcmgr/text.hpp>
+
 #include <array>
 #include <utility>
 
@@ -42,6 +44,14 @@ std::optional<Format> parse_format(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+std::string format_names(std::string_view last) {
+    std::array<std::string_view, k_formats.size()> names{};
+    for (std::size_t i = 0; i < k_formats.size(); ++i) {
+        names.at(i) = k_formats.at(i).name;
+    }
+    return join_names(names, last);
 }
 
 struct RowWriter::Impl {

@@ -15,6 +15,9 @@ enum class Format { table, csv, tsv, json, jsonl };
 
 // "table", "csv", "tsv", "json", "jsonl"; nullopt for anything else.
 std::optional<Format> parse_format(std::string_view name);
+// The format names, in k_formats' order, for help and hints: "table, csv, tsv, json, jsonl", or
+// with `last` = " or " "table, csv, tsv, json or jsonl".
+std::string format_names(std::string_view last = ", ");
 
 enum class Colour { no, yes };
 

@@ -95,6 +95,11 @@ std::string tsv_unescape(std::string_view s) {
 
 } // namespace
 
+TEST_CASE("format_names lists the formats parse_format accepts, in order") {
+    CHECK(format_names() == "table, csv, tsv, json, jsonl");
+    CHECK(format_names(" or ") == "table, csv, tsv, json or jsonl");
+}
+
 TEST_CASE("parse_format accepts exactly the five format names") {
     CHECK(parse_format("table") == Format::table);
     CHECK(parse_format("csv") == Format::csv);

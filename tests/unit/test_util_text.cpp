@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -134,4 +135,13 @@ TEST_CASE("starts_with_csv_guard: formula starts, an apostrophe and the full-wid
     for (std::string_view s : {"", "00123", "Åsa", "a=b", " =1", "\xEF\xBC\xA1"}) {
         CHECK_MESSAGE(!starts_with_csv_guard(s), s);
     }
+}
+
+TEST_CASE("join_names joins names for a message, the last with its own separator") {
+    const std::array<std::string_view, 3> three = {"low", "normal", "high"};
+    CHECK(join_names(three) == "low, normal, high");
+    CHECK(join_names(three, " or ") == "low, normal or high");
+    const std::array<std::string_view, 1> one = {"table"};
+    CHECK(join_names(one, " or ") == "table");
+    CHECK(join_names({}).empty());
 }

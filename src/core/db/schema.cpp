@@ -306,6 +306,16 @@ std::string migration_sql(Dialect dialect, std::size_t index) {
     return sql;
 }
 
+void refuse_newer_schema(Database& db, int version, int latest) {
+    if (version > latest) {
+        throw Error(ErrorKind::config,
+                    fmt::format("database {} has schema version {}, newer than this svcmgr "
+                                "understands ({})",
+                                db.impl().path, version, latest),
+                    "upgrade svcmgr to use this database");
+    }
+}
+
 void migrate(Database& db) {
     if (dialect(db) == Dialect::postgres) {
         migrate_postgres(db);
@@ -314,13 +324,7 @@ void migrate(Database& db) {
     const int latest = current_schema_version();
     int version = user_version(db);
     check_is_ours(db, version);
-    if (version > latest) {
-        throw Error(ErrorKind::config,
-                    fmt::format("database {} has schema version {}, newer than this svcmgr "
-                                "understands ({})",
-                                db.impl().path, version, latest),
-                    "upgrade svcmgr to use this database");
-    }
+    refuse_newer_schema(db, version, latest);
     if (version == latest) {
         exec(db, "PRAGMA foreign_keys = ON");
         return;

@@ -16,6 +16,10 @@ int current_schema_version();
 // both engines, with the pieces they spell differently (integer types, triggers, functions).
 std::string migration_sql(Dialect dialect, std::size_t index);
 
+// Refuses (Error(config)) a database at schema `version` when this binary knows only up to
+// `latest`: an older svcmgr must not write to a newer schema.
+void refuse_newer_schema(Database& db, int version, int latest);
+
 // Brings a freshly opened connection to the current schema, one transaction per migration.
 // Refuses (Error(config)) a database whose PRAGMA user_version is newer than this binary, and
 // (Error(no_input)) another program's SQLite file; a new database gets svcmgr's application_id.

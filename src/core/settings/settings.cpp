@@ -53,8 +53,7 @@ const SettingDef& find_def(std::string_view key) {
 }
 
 std::string format_percent(std::int64_t tenths) {
-    return tenths % 10 == 0 ? fmt::format("{}%", tenths / 10)
-                            : fmt::format("{}.{}%", tenths / 10, tenths % 10);
+    return tenths % 10 == 0 ? fmt::format("{}%", tenths / 10) : format_fixed(tenths, 1) + "%";
 }
 
 bool is_word(std::string_view w) {

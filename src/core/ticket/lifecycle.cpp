@@ -1,3 +1,4 @@
+#include <svcmgr/text.hpp>
 #include <svcmgr/ticket.hpp>
 
 #include "ticket/statuses.hpp"
@@ -58,12 +59,7 @@ std::string_view to_string(Priority p) {
 }
 
 std::string priority_names(std::string_view last) {
-    std::string names;
-    for (std::size_t i = 0; i < k_priority_names.size(); ++i) {
-        names += i == 0 ? "" : i + 1 == k_priority_names.size() ? last : ", ";
-        names += k_priority_names[i];
-    }
-    return names;
+    return join_names(k_priority_names, last);
 }
 
 std::optional<Status> parse_status(std::string_view s) {

@@ -164,6 +164,17 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, last - first + 1);
 }
 
+std::string join_names(std::span<const std::string_view> names, std::string_view last) {
+    std::string joined;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) {
+            joined += i + 1 == names.size() ? last : ", ";
+        }
+        joined += names[i];
+    }
+    return joined;
+}
+
 bool starts_with_csv_guard(std::string_view s) {
     // Every guard starts with one of these bytes (0xEF: the full-width forms).
     if (s.empty() ||

@@ -30,13 +30,7 @@ int schema_version_pg(Database& db) {
 void migrate_postgres(Database& db) {
     const int latest = current_schema_version();
     int version = schema_version_pg(db);
-    if (version > latest) {
-        throw Error(ErrorKind::config,
-                    fmt::format("database {} has schema version {}, newer than this svcmgr "
-                                "understands ({})",
-                                db.impl().path, version, latest),
-                    "upgrade svcmgr to use this database");
-    }
+    refuse_newer_schema(db, version, latest);
     // Two processes starting at once: the writer lock serialises them, and the second finds the
     // work done.
     while (version < latest) {
