@@ -321,6 +321,10 @@ TEST_CASE("inventory value: holding cost, cover, dead and excess stock, worked b
     CHECK(cell(3, 8) == Value{std::int64_t{655}});
     CHECK(cell(3, 11) == Value{std::int64_t{1'800}});
     CHECK(cell(3, 12) == Value{std::int64_t{420}});
+    // Without TotalRow::yes (the machine formats' choice) the parts alone, the same rows.
+    const Table parts = inventory_value(db, {.usage = {.window_days = 5}}, k_now, TimeZone::utc());
+    REQUIRE(parts.rows.size() == 3);
+    CHECK(parts.rows[2] == value.rows[2]);
 }
 
 TEST_CASE("a part younger than the window averages over its own days") {
