@@ -7,11 +7,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace svcmgr {
 
 // id, ref, name, email, phone, created_at, tickets, open_tickets
 Table list_customers(Database& db);
+
+// The email of every customer that has one, in id order (for completion).
+std::vector<std::string> customer_emails(Database& db);
 
 struct CustomerDetail {
     Table customer; // one row: the list columns plus repeat_contacts

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace svcmgr {
 
@@ -40,5 +42,10 @@ std::string_view trim(std::string_view s);
 
 // `names` joined for a message: "a, b, c", or with `last` = " or " "a, b or c".
 std::string join_names(std::span<const std::string_view> names, std::string_view last = ", ");
+
+// The name in `names` closest to `typed` (by edit distance, with adjacent transpositions), if it
+// is close enough to be what was meant: for "did you mean" after a mistyped name.
+std::optional<std::string> closest_name(std::string_view typed,
+                                        const std::vector<std::string>& names);
 
 } // namespace svcmgr

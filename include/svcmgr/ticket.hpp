@@ -84,7 +84,10 @@ struct Resolution {
 
 // The satisfaction a customer gave (1-5), or nullopt when they did not respond.
 using Satisfaction = std::optional<int>;
-// Whether `rating` is a satisfaction a customer can give: 1 to 5.
+// The satisfaction a customer can give: 1 (poor) to 5 (excellent).
+inline constexpr int k_satisfaction_min = 1;
+inline constexpr int k_satisfaction_max = 5;
+// Whether `rating` is a satisfaction a customer can give: k_satisfaction_min to _max.
 bool is_satisfaction(std::int64_t rating);
 
 void start_ticket(Database& db, std::int64_t id, const Stamp& stamp);
@@ -104,6 +107,10 @@ std::vector<std::string> default_list_columns();
 std::vector<std::string> ticket_sort_keys();
 // Filter keys `ticket list` understands ("status", "priority.min", ...).
 std::vector<std::string> ticket_filter_keys();
+// The values filter key `key` takes, for completion: the fixed ones (active and the statuses,
+// the priorities, yes/no/unknown, none), and with `db` those it holds (categories, channels,
+// customers' emails). Empty for a key whose values are free (ref, dates, ages) or unknown.
+std::vector<std::string> ticket_filter_values(std::string_view key, Database* db);
 
 struct TicketQuery {
     std::vector<std::string> terms = {}; // filter terms, ANDed

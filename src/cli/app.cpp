@@ -1,5 +1,6 @@
 // The command line around the commands: global options before or after the subcommand, a
-// missing verb named, CLI11's messages in svcmgr's form, and stdout flushed before the exit.
+// missing verb named, a mistyped name answered with "did you mean", CLI11's messages in
+// svcmgr's form, and stdout flushed before the exit.
 
 #include "app.hpp"
 
@@ -76,14 +77,67 @@ const CLI::App* missing_verb(const CLI::App& app) {
     return app.get_subcommands({}).empty() ? nullptr : &app;
 }
 
-std::string verb_names(const CLI::App& app) {
+// The commands or verbs under `app` that --help lists: hidden ones (complete) are not offered.
+std::vector<std::string> visible_subcommands(const CLI::App& app) {
     std::vector<std::string> names;
     for (const auto* sub : app.get_subcommands({})) {
-        if (!sub->get_group().empty()) { // hidden commands (complete) are not offered
+        if (!sub->get_group().empty()) {
             names.push_back(sub->get_name());
         }
     }
-    return fmt::format("{}", fmt::join(names, ", "));
+    return names;
+}
+
+// The deepest command the parser entered.
+const CLI::App& deepest(const CLI::App& app) {
+    const auto given = app.get_subcommands();
+    return given.empty() ? app : deepest(*given.front());
+}
+
+std::string command_path(const CLI::App& app) {
+    return app.get_parent() == nullptr ? app.get_name()
+                                       : command_path(*app.get_parent()) + " " + app.get_name();
+}
+
+// Option names valid at `app`: its own and those of the commands above it.
+std::vector<std::string> option_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+        for (const CLI::Option* opt : a->get_options()) {
+            for (const auto& l : opt->get_lnames()) {
+                names.push_back("--" + l);
+            }
+        }
+    }
+    return names;
+}
+
+// The error for an argument the parser did not expect (after CLI::ExtrasError): an unknown
+// command, verb or option, with "did you mean" when one is close, or a stray argument.
+Error unexpected_argument(const CLI::App& app) {
+    const CLI::App& at = deepest(app);
+    const auto extras = app.remaining(true);
+    const std::string typed = extras.empty() ? "" : extras.front();
+    const std::string where = command_path(at);
+    if (typed.size() > 1 && typed.front() == '-') {
+        const std::string name = typed.substr(0, typed.find('='));
+        const auto match = closest_name(name, option_names(at));
+        return {ErrorKind::usage, fmt::format("unknown option '{}'", name),
+                match ? fmt::format("did you mean '{}'?", *match)
+                      : fmt::format("see {} --help", where)};
+    }
+    const auto subs = visible_subcommands(at);
+    if (subs.empty()) {
+        return {ErrorKind::usage, fmt::format("unexpected argument '{}'", typed),
+                fmt::format("see {} --help", where)};
+    }
+    const bool top = at.get_parent() == nullptr;
+    const auto match = closest_name(typed, subs);
+    return {ErrorKind::usage,
+            top ? fmt::format("unknown command '{}'", typed)
+                : fmt::format("unknown {} verb '{}'", at.get_name(), typed),
+            match ? fmt::format("did you mean '{}'?", *match)
+                  : fmt::format("{}: {}", top ? "commands" : "verbs", fmt::join(subs, ", "))};
 }
 
 // CLI11 starts some messages with a capital ("The following argument was not expected: x").
@@ -132,7 +186,8 @@ int run_app(int argc, char** argv, std::span<const CommandAdder> commands) {
                 throw Error(ErrorKind::usage,
                             top ? "a command is required"
                                 : fmt::format("{} needs a verb", parent->get_name()),
-                            fmt::format("{}: {}", top ? "commands" : "verbs", verb_names(*parent)));
+                            fmt::format("{}: {}", top ? "commands" : "verbs",
+                                        fmt::join(visible_subcommands(*parent), ", ")));
             }
         }
         return finish_output(ctx.exit_status);

@@ -4,7 +4,6 @@
 
 #include "context.hpp"
 
-#include <svcmgr/error.hpp>
 #include <svcmgr/exchange.hpp>
 
 #include <functional>
@@ -18,7 +17,7 @@ namespace svcmgr::cli {
 void add_ticket_command(CLI::App& app, Context& ctx);
 void add_customer_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
-// The hidden `svcmgr complete` command the shell completions ask (completion.cpp).
+// The hidden `svcmgr complete` command the shell completions ask (complete.cpp).
 void add_completion_command(CLI::App& app, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);
 void add_db_command(CLI::App& app, Context& ctx);
@@ -36,10 +35,6 @@ struct ExchangeHelp {
 
 // Adds `export` and `import` verbs for `dataset` under `parent` (exchange.cpp).
 void add_exchange_verbs(CLI::App& parent, Context& ctx, Dataset dataset, const ExchangeHelp& help);
-
-// The error for an argument the parser did not expect: an unknown command, verb or option
-// (with "did you mean") or a stray argument. Call after CLI::ExtrasError (completion.cpp).
-Error unexpected_argument(const CLI::App& app);
 
 // The callback of a verb: resolves the global options, runs `body` and keeps its exit status.
 std::function<void()> action(Context& ctx, std::function<int()> body);

@@ -46,7 +46,8 @@ int satisfaction_option(const std::string& value) {
     const auto n = parse_count(value);
     if (!n || !is_satisfaction(*n)) {
         throw Error(ErrorKind::usage,
-                    fmt::format("invalid value '{}' for --satisfaction: expected 1 to 5", value),
+                    fmt::format("invalid value '{}' for --satisfaction: expected {} to {}", value,
+                                k_satisfaction_min, k_satisfaction_max),
                     "pass --no-response when the customer did not rate");
     }
     return static_cast<int>(*n);

@@ -133,3 +133,12 @@ TEST_CASE("show_customer lists the tickets oldest first with their status") {
     CHECK(int_at(detail->tickets.rows[1], 0) == a);
     CHECK(std::get<std::string>(detail->tickets.rows[1][1]) == "in_progress");
 }
+
+TEST_CASE("customer_emails lists the emails there are, in id order") {
+    Database db = Database::open_memory();
+    CHECK(customer_emails(db).empty());
+    add(db, "Siti Rahayu", "siti@example.id", k_t0);
+    add(db, "Jüri Tamm", "", k_t0 + 10);
+    add(db, "Åsa Öberg", "asa@example.se", k_t0 + 20);
+    CHECK(customer_emails(db) == std::vector<std::string>{"siti@example.id", "asa@example.se"});
+}

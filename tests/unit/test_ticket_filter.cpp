@@ -2,6 +2,8 @@
 // and errors that name the offending term.
 
 #include <svcmgr/error.hpp>
+#include <svcmgr/settings.hpp>
+#include <svcmgr/ticket.hpp>
 
 #include "ticket/filter.hpp"
 
@@ -247,4 +249,38 @@ TEST_CASE("filter: the key list is what the compiler understands") {
         CAPTURE(key);
         CHECK(error_of(key + ":x").find("unknown filter key") == std::string::npos);
     }
+}
+
+TEST_CASE("filter: the values completion offers are those the compiler accepts") {
+    using Names = std::vector<std::string>;
+    CHECK(ticket_filter_values("status", nullptr) == Names{"active", "new", "open", "in_progress",
+                                                           "waiting_customer", "waiting_parts",
+                                                           "resolved", "closed"});
+    CHECK(ticket_filter_values("priority", nullptr) == Names{"low", "normal", "high", "urgent"});
+    CHECK(ticket_filter_values("priority.min", nullptr) ==
+          ticket_filter_values("priority", nullptr));
+    CHECK(ticket_filter_values("preventable", nullptr) == Names{"yes", "no", "unknown"});
+    CHECK(ticket_filter_values("assignee", nullptr) == Names{"none"});
+    CHECK(ticket_filter_values("cause", nullptr) == Names{"none"});
+    // Free values, an unknown key, and without a database those it holds: nothing.
+    for (const char* key :
+         {"ref", "created.after", "age.over", "nosuchkey", "category", "channel", "customer"}) {
+        CAPTURE(key);
+        CHECK(ticket_filter_values(key, nullptr).empty());
+    }
+    for (const auto& key : filter_keys()) {
+        for (const auto& value : ticket_filter_values(key, nullptr)) {
+            const std::string term = key + ":" + value;
+            CAPTURE(term);
+            CHECK(error_of(term).empty());
+        }
+    }
+
+    Database db = Database::open_memory();
+    add_ticket(db, {.title = "Skärm trasig", .customer = "Åsa Öberg", .email = "asa@example.se"},
+               {"lena", k_now});
+    CHECK(ticket_filter_values("category", &db) == setting_list(db, "categories"));
+    CHECK(ticket_filter_values("channel", &db) == setting_list(db, "channels"));
+    CHECK_FALSE(ticket_filter_values("category", &db).empty());
+    CHECK(ticket_filter_values("customer", &db) == Names{"asa@example.se"});
 }

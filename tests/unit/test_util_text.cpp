@@ -5,6 +5,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace svcmgr;
 using namespace std::string_view_literals;
@@ -144,4 +145,16 @@ TEST_CASE("join_names joins names for a message, the last with its own separator
     const std::array<std::string_view, 1> one = {"table"};
     CHECK(join_names(one, " or ") == "table");
     CHECK(join_names({}).empty());
+}
+
+TEST_CASE("closest_name finds a mistyped name, and nothing for a name far from all") {
+    const std::vector<std::string> verbs = {"add", "list", "show", "close", "reopen"};
+    CHECK(closest_name("lsit", verbs) == "list"); // an adjacent transposition is one edit
+    CHECK(closest_name("clsoe", verbs) == "close");
+    CHECK(closest_name("reopn", verbs) == "reopen");
+    CHECK(closest_name("show", verbs) == "show");
+    CHECK_FALSE(closest_name("frobnicate", verbs));
+    // A name no longer than the distance is no suggestion: "x" is one edit from nothing useful.
+    CHECK_FALSE(closest_name("x", {"ad"}));
+    CHECK_FALSE(closest_name("anything", {}));
 }

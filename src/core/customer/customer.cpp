@@ -31,6 +31,15 @@ Table list_customers(Database& db) {
     return table;
 }
 
+std::vector<std::string> customer_emails(Database& db) {
+    Statement st(db, "SELECT email FROM customer WHERE email IS NOT NULL ORDER BY id");
+    std::vector<std::string> emails;
+    while (st.step()) {
+        emails.push_back(st.text(0));
+    }
+    return emails;
+}
+
 std::optional<std::int64_t> find_customer(Database& db, std::string_view key) {
     return lookup_customer(db, customer_key(key), "name the customer by id or email");
 }

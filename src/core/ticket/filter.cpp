@@ -1,7 +1,9 @@
 #include "ticket/filter.hpp"
 #include "ticket/statuses.hpp"
 
+#include <svcmgr/customer.hpp>
 #include <svcmgr/error.hpp>
+#include <svcmgr/settings.hpp>
 #include <svcmgr/text.hpp>
 #include <svcmgr/ticket.hpp>
 
@@ -85,11 +87,38 @@ void listed(Compiler& c, std::string_view term, std::string_view value, const ch
     c.add(fmt::format("{} = {}", column, c.param(std::string(value))));
 }
 
+// The priorities from `lowest` up to urgent.
+std::vector<std::string> priorities_from(Priority lowest) {
+    std::vector<std::string> names;
+    for (int i = static_cast<int>(lowest); i <= static_cast<int>(Priority::urgent); ++i) {
+        names.emplace_back(to_string(static_cast<Priority>(i)));
+    }
+    return names;
+}
+
+std::vector<std::string> status_values(Database*) {
+    std::vector<std::string> names{"active"};
+    names.insert(names.end(), k_status_names.begin(), k_status_names.end());
+    return names;
+}
+
+std::vector<std::string> priority_values(Database*) {
+    return priorities_from(Priority::low);
+}
+
+std::vector<std::string> none_value(Database*) {
+    return {"none"};
+}
+
+constexpr std::array<std::string_view, 3> k_preventable_values = {"yes", "no", "unknown"};
+
 using Handler = std::function<void(Compiler&, std::string_view term, std::string_view value)>;
 
 struct Key {
     std::string_view name;
     Handler handle;
+    // The values the key takes, for completion; nullptr when they are free (refs, dates, ages).
+    std::vector<std::string> (*values)(Database* db) = nullptr;
 };
 
 const std::vector<Key>& keys() {
@@ -106,33 +135,38 @@ const std::vector<Key>& keys() {
                                                       k_status_names.end() - 1, ", "),
                                             k_status_names.back()));
              }
-         }},
+         },
+         status_values},
         {"priority",
          [](Compiler& c, std::string_view term, std::string_view v) {
              if (!parse_priority(v)) {
                  bad_term(term, priority_names(" or "));
              }
              c.add(fmt::format("t.priority = {}", c.param(std::string(v))));
-         }},
+         },
+         priority_values},
         {"priority.min",
          [](Compiler& c, std::string_view term, std::string_view v) {
              const auto p = parse_priority(v);
              if (!p) {
                  bad_term(term, priority_names(" or "));
              }
-             std::vector<std::string> at_least;
-             for (int i = static_cast<int>(*p); i <= static_cast<int>(Priority::urgent); ++i) {
-                 at_least.emplace_back(to_string(static_cast<Priority>(i)));
-             }
-             c.add(fmt::format("t.priority IN {}", in_list(c, at_least)));
-         }},
+             c.add(fmt::format("t.priority IN {}", in_list(c, priorities_from(*p))));
+         },
+         priority_values},
         {"category",
          [](Compiler& c, std::string_view term, std::string_view v) {
              listed(c, term, v, "t.category", c.context().categories);
+         },
+         [](Database* db) {
+             return db != nullptr ? setting_list(*db, "categories") : std::vector<std::string>{};
          }},
         {"channel",
          [](Compiler& c, std::string_view term, std::string_view v) {
              listed(c, term, v, "t.channel", c.context().channels);
+         },
+         [](Database* db) {
+             return db != nullptr ? setting_list(*db, "channels") : std::vector<std::string>{};
          }},
         {"customer",
          [](Compiler& c, std::string_view, std::string_view v) {
@@ -143,6 +177,9 @@ const std::vector<Key>& keys() {
              } else {
                  c.add(fmt::format("c.name = {}", c.param(std::string(v))));
              }
+         },
+         [](Database* db) {
+             return db != nullptr ? customer_emails(*db) : std::vector<std::string>{};
          }},
         {"assignee",
          [](Compiler& c, std::string_view, std::string_view v) {
@@ -151,7 +188,8 @@ const std::vector<Key>& keys() {
              } else {
                  c.add(fmt::format("t.assignee = {}", c.param(std::string(v))));
              }
-         }},
+         },
+         none_value},
         {"ref",
          [](Compiler& c, std::string_view, std::string_view v) {
              c.add(fmt::format("t.ref = {}", c.param(std::string(v))));
@@ -194,18 +232,23 @@ const std::vector<Key>& keys() {
              } else {
                  c.add(fmt::format("t.cause = {}", c.param(std::string(v))));
              }
-         }},
+         },
+         none_value},
         {"preventable",
          [](Compiler& c, std::string_view term, std::string_view v) {
-             if (v == "yes") {
-                 c.add("t.preventable = 1");
-             } else if (v == "no") {
-                 c.add("t.preventable = 0");
-             } else if (v == "unknown") {
-                 c.add("t.preventable IS NULL");
-             } else {
-                 bad_term(term, "yes, no or unknown");
+             constexpr std::array<std::string_view, k_preventable_values.size()> k_conditions = {
+                 "t.preventable = 1", "t.preventable = 0", "t.preventable IS NULL"};
+             const auto* it =
+                 std::find(k_preventable_values.begin(), k_preventable_values.end(), v);
+             if (it == k_preventable_values.end()) {
+                 bad_term(term, join_names(k_preventable_values, " or "));
              }
+             c.add(std::string(k_conditions[static_cast<std::size_t>(
+                 std::distance(k_preventable_values.begin(), it))]));
+         },
+         [](Database*) {
+             return std::vector<std::string>(k_preventable_values.begin(),
+                                             k_preventable_values.end());
          }},
     };
     return k_keys;
@@ -219,6 +262,15 @@ std::vector<std::string> filter_keys() {
         names.emplace_back(key.name);
     }
     return names;
+}
+
+std::vector<std::string> ticket_filter_values(std::string_view key, Database* db) {
+    for (const auto& k : keys()) {
+        if (k.name == key) {
+            return k.values != nullptr ? k.values(db) : std::vector<std::string>{};
+        }
+    }
+    return {};
 }
 
 SqlCondition compile_ticket_filter(const std::vector<std::string>& terms,

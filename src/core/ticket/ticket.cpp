@@ -312,13 +312,14 @@ void resolve_ticket(Database& db, std::int64_t id, const Resolution& resolution,
 }
 
 bool is_satisfaction(std::int64_t rating) {
-    return rating >= 1 && rating <= 5;
+    return rating >= k_satisfaction_min && rating <= k_satisfaction_max;
 }
 
 void close_ticket(Database& db, std::int64_t id, Satisfaction satisfaction, const Stamp& stamp) {
     if (satisfaction && !is_satisfaction(*satisfaction)) {
         throw Error(ErrorKind::usage,
-                    fmt::format("satisfaction must be 1 to 5, not {}", *satisfaction));
+                    fmt::format("satisfaction must be {} to {}, not {}", k_satisfaction_min,
+                                k_satisfaction_max, *satisfaction));
     }
     const Value rating = satisfaction ? Value{std::int64_t{*satisfaction}} : Value{};
     apply_verb(db, id, Verb::close, stamp, {{"closed_at", stamp.now}, {"satisfaction", rating}},

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace svcmgr {
 
@@ -197,6 +199,45 @@ bool starts_with_csv_guard(std::string_view s) {
     };
     return std::any_of(k_guards.begin(), k_guards.end(),
                        [&](std::string_view g) { return s.starts_with(g); });
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    // Optimal string alignment: insertions, deletions, substitutions, adjacent transpositions.
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        d[i][0] = i;
+    }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        d[0][j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+} // namespace
+
+std::optional<std::string> closest_name(std::string_view typed,
+                                        const std::vector<std::string>& names) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
+    for (const auto& name : names) {
+        const std::size_t d = edit_distance(typed, name);
+        if (d < best_distance && d < name.size()) {
+            best = name;
+            best_distance = d;
+        }
+    }
+    return best;
 }
 
 } // namespace svcmgr

@@ -192,8 +192,8 @@ protected:
             {"priority", "priorities"}, m_priorities);
         const auto satisfaction = count(c_satisfaction);
         if (satisfaction && !is_satisfaction(*satisfaction)) {
-            bad(c_satisfaction,
-                fmt::format("invalid satisfaction {}: expected 1 to 5", *satisfaction));
+            bad(c_satisfaction, fmt::format("invalid satisfaction {}: expected {} to {}",
+                                            *satisfaction, k_satisfaction_min, k_satisfaction_max));
         }
         const auto minutes = count(c_minutes).value_or(0);
         if (minutes > k_max_minutes) {

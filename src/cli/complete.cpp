@@ -1,7 +1,8 @@
 // svcmgr complete: the hidden command the shell completions ask. `complete tree` prints every
 // command, option and option value the binary accepts, one entry per line, so tests can hold the
 // completion files and man pages to it; `complete KIND [WORD]` prints candidate values quietly,
-// one per line. Also: the "did you mean" for a mistyped command, verb or option.
+// one per line. The values come from the tables the core parses with (filter keys and values,
+// sort keys, columns, datasets, reports' metrics, settings), so they cannot drift apart.
 
 #include "commands.hpp"
 
@@ -17,7 +18,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <optional>
 #include <sys/stat.h>
@@ -32,20 +32,12 @@ std::string join_values(const std::vector<std::string>& values) {
     return fmt::format("{}", fmt::join(values, "|"));
 }
 
-std::vector<std::string> priorities() {
-    std::vector<std::string> names;
-    for (int i = 0; i <= static_cast<int>(Priority::urgent); ++i) {
-        names.emplace_back(to_string(static_cast<Priority>(i)));
+std::string satisfactions() {
+    std::vector<std::string> ratings;
+    for (int r = k_satisfaction_min; r <= k_satisfaction_max; ++r) {
+        ratings.push_back(std::to_string(r));
     }
-    return names;
-}
-
-std::vector<std::string> statuses() {
-    std::vector<std::string> names{"active"};
-    for (int i = 0; i <= static_cast<int>(Status::closed); ++i) {
-        names.emplace_back(to_string(static_cast<Status>(i)));
-    }
-    return names;
+    return join_values(ratings);
 }
 
 // What an option or positional argument takes, as `complete tree` prints it: a fixed list
@@ -64,7 +56,7 @@ const std::vector<ValueSpec>& value_specs() {
         {"", "--color", "auto|always|never"},
         {"", "--colour", "auto|always|never"},
         {"", "--busy-timeout", "DURATION"},
-        {"*", "--priority", join_values(priorities())},
+        {"*", "--priority", join_values(ticket_filter_values("priority", nullptr))},
         {"*", "--category", "@categories"},
         {"*", "--channel", "@channels"},
         {"*", "--email", "@customers"},
@@ -109,7 +101,7 @@ const std::vector<ValueSpec>& value_specs() {
         {"*", "id", "@ids"},
         {"*", "customer", "@customers"},
         {"*", "key", "@settings"},
-        {"ticket close", "--satisfaction", "1|2|3|4|5"},
+        {"ticket close", "--satisfaction", satisfactions()},
     };
     return k_specs;
 }
@@ -118,29 +110,23 @@ const std::vector<ValueSpec>& value_specs() {
 constexpr std::string_view k_metrics_kind = "metrics.";
 
 // The kind it prints an export's columns for: "columns.ticket", "columns.inventory-moves" (the
-// command path before "export", spaces as dashes).
+// dataset's command, spaces as dashes).
 constexpr std::string_view k_columns_kind = "columns.";
 
-struct ExportPath {
-    std::string_view name;
-    Dataset dataset;
-};
-constexpr std::array<ExportPath, 6> k_export_paths = {{
-    {"ticket", Dataset::tickets},
-    {"ticket-events", Dataset::events},
-    {"customer", Dataset::customers},
-    {"inventory", Dataset::parts},
-    {"inventory-moves", Dataset::moves},
-    {"config", Dataset::settings},
-}};
+std::string dashed(std::string_view command) {
+    std::string name(command);
+    std::replace(name.begin(), name.end(), ' ', '-');
+    return name;
+}
 
-std::optional<Dataset> export_dataset(std::string_view name) {
-    for (const auto& p : k_export_paths) {
-        if (p.name == name) {
-            return p.dataset;
+// The dataset whose export is at `name` ("inventory-moves"), if any.
+const DatasetInfo* export_dataset(std::string_view name) {
+    for (const auto& d : datasets()) {
+        if (dashed(d.command) == name) {
+            return &d;
         }
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 std::string value_spec(const std::string& path, const std::string& name, const CLI::Option& opt) {
@@ -152,9 +138,8 @@ std::string value_spec(const std::string& path, const std::string& name, const C
     constexpr std::string_view k_export = " export";
     if (name == "--columns" && path.size() > k_export.size() &&
         path.compare(path.size() - k_export.size(), k_export.size(), k_export) == 0) {
-        std::string dataset = path.substr(0, path.size() - k_export.size());
-        std::replace(dataset.begin(), dataset.end(), ' ', '-');
-        return fmt::format("@{}{}", k_columns_kind, dataset);
+        return fmt::format("@{}{}", k_columns_kind,
+                           dashed(std::string_view(path).substr(0, path.size() - k_export.size())));
     }
     for (const auto& spec : value_specs()) {
         if ((spec.path == "*" ? !path.empty() : spec.path == path) && spec.option == name) {
@@ -231,22 +216,6 @@ std::optional<Database> existing_database(const Context& ctx) {
     }
 }
 
-std::vector<std::string> customer_emails(Database& db) {
-    std::vector<std::string> emails;
-    const Table customers = list_customers(db);
-    for (std::size_t c = 0; c < customers.columns.size(); ++c) {
-        if (customers.columns[c].name != "email") {
-            continue;
-        }
-        for (const auto& row : customers.rows) {
-            if (const auto* email = std::get_if<std::string>(&row[c])) {
-                emails.push_back(*email);
-            }
-        }
-    }
-    return emails;
-}
-
 // Filter terms: "key:" for every key, or "key:value" once the word names a key.
 std::vector<std::string> filter_terms(const std::string& word, std::optional<Database>& db) {
     const auto colon = word.find(':');
@@ -258,21 +227,7 @@ std::vector<std::string> filter_terms(const std::string& word, std::optional<Dat
         return out;
     }
     const std::string key = word.substr(0, colon);
-    std::vector<std::string> values;
-    if (key == "status") {
-        values = statuses();
-    } else if (key == "priority" || key == "priority.min") {
-        values = priorities();
-    } else if (key == "preventable") {
-        values = {"yes", "no", "unknown"};
-    } else if (key == "assignee" || key == "cause") {
-        values = {"none"};
-    } else if (db && (key == "category" || key == "channel")) {
-        values = setting_list(*db, key == "category" ? "categories" : "channels");
-    } else if (db && key == "customer") {
-        values = customer_emails(*db);
-    }
-    for (const auto& v : values) {
+    for (const auto& v : ticket_filter_values(key, db ? &*db : nullptr)) {
         out.push_back(key + ":" + v);
     }
     return out;
@@ -326,12 +281,12 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
         out = filter_terms(word, db);
     } else if (kind == "columns") {
         out = column_lists(word, ticket_columns());
-    } else if (const auto dataset =
+    } else if (const DatasetInfo* dataset =
                    kind.rfind(k_columns_kind, 0) == 0
                        ? export_dataset(std::string_view(kind).substr(k_columns_kind.size()))
-                       : std::nullopt) {
+                       : nullptr) {
         std::vector<std::string> names;
-        for (const auto& column : dataset_columns(*dataset)) {
+        for (const auto& column : dataset->columns()) {
             names.push_back(column.name);
         }
         out = column_lists(word, names);
@@ -355,76 +310,6 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
                     "sort, settings, metrics.REPORT, columns.EXPORT");
     }
     return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    // Optimal string alignment: insertions, deletions, substitutions, adjacent transpositions.
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) {
-        d[i][0] = i;
-    }
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        d[0][j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
-// The name closest to `typed`, if it is close enough to be what was meant.
-std::optional<std::string> closest(const std::string& typed,
-                                   const std::vector<std::string>& names) {
-    std::optional<std::string> best;
-    std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
-    for (const auto& name : names) {
-        const std::size_t d = edit_distance(typed, name);
-        if (d < best_distance && d < name.size()) {
-            best = name;
-            best_distance = d;
-        }
-    }
-    return best;
-}
-
-// The deepest command the parser entered.
-const CLI::App& deepest(const CLI::App& app) {
-    const auto given = app.get_subcommands();
-    return given.empty() ? app : deepest(*given.front());
-}
-
-std::string command_path(const CLI::App& app) {
-    return app.get_parent() == nullptr ? app.get_name()
-                                       : command_path(*app.get_parent()) + " " + app.get_name();
-}
-
-std::vector<std::string> visible_subcommands(const CLI::App& app) {
-    std::vector<std::string> names;
-    for (const auto* sub : app.get_subcommands({})) {
-        if (!sub->get_group().empty()) {
-            names.push_back(sub->get_name());
-        }
-    }
-    return names;
-}
-
-// Option names valid at `app`: its own and those of the commands above it.
-std::vector<std::string> option_names(const CLI::App& app) {
-    std::vector<std::string> names;
-    for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
-        for (const CLI::Option* opt : a->get_options()) {
-            for (const auto& l : opt->get_lnames()) {
-                names.push_back("--" + l);
-            }
-        }
-    }
-    return names;
 }
 
 } // namespace
@@ -460,32 +345,6 @@ void add_completion_command(CLI::App& app, Context& ctx) {
             fmt::print("{}\n", value);
         }
     });
-}
-
-Error unexpected_argument(const CLI::App& app) {
-    const CLI::App& at = deepest(app);
-    const auto extras = app.remaining(true);
-    const std::string typed = extras.empty() ? "" : extras.front();
-    const std::string where = command_path(at);
-    if (typed.size() > 1 && typed.front() == '-') {
-        const std::string name = typed.substr(0, typed.find('='));
-        const auto match = closest(name, option_names(at));
-        return {ErrorKind::usage, fmt::format("unknown option '{}'", name),
-                match ? fmt::format("did you mean '{}'?", *match)
-                      : fmt::format("see {} --help", where)};
-    }
-    const auto subs = visible_subcommands(at);
-    if (subs.empty()) {
-        return {ErrorKind::usage, fmt::format("unexpected argument '{}'", typed),
-                fmt::format("see {} --help", where)};
-    }
-    const bool top = at.get_parent() == nullptr;
-    const auto match = closest(typed, subs);
-    return {ErrorKind::usage,
-            top ? fmt::format("unknown command '{}'", typed)
-                : fmt::format("unknown {} verb '{}'", at.get_name(), typed),
-            match ? fmt::format("did you mean '{}'?", *match)
-                  : fmt::format("{}: {}", top ? "commands" : "verbs", fmt::join(subs, ", "))};
 }
 
 } // namespace svcmgr::cli
