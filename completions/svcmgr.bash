@@ -8,7 +8,7 @@
 # The verbs (or commands) under a command path.
 _svcmgr_subcommands() {
     case $1 in
-        '') echo 'ticket customer inventory report config audit db' ;;
+        '') echo 'ticket customer inventory calendar report config audit db' ;;
         ticket)
             echo 'add list show update comment start wait resolve close reopen need export' \
                 'import events'
@@ -20,6 +20,8 @@ _svcmgr_subcommands() {
             ;;
         report) echo 'list summary backlog sla causes customers agents inventory' ;;
         customer) echo 'list show export import' ;;
+        calendar) echo 'add list show hours holiday remove' ;;
+        'calendar holiday') echo 'add remove list' ;;
         config) echo 'list get set unset export import' ;;
         audit) echo 'log head verify' ;;
         db) echo 'check backup copy' ;;
@@ -55,6 +57,10 @@ _svcmgr_options() {
         *export) echo '--columns --bom --delimiter' ;;
         'ticket events import' | 'inventory moves import') echo '--dry-run --delimiter' ;;
         *import) echo '--dry-run --update --delimiter' ;;
+        'calendar add') echo '--tz --hours' ;;
+        'calendar show') echo '--from --days' ;;
+        'calendar hours') echo '--hours --from' ;;
+        'calendar holiday add') echo '--yearly --name' ;;
         'audit log') echo '--entity --actor --action --since' ;;
         'audit verify') echo '--expect-head' ;;
         'db copy') echo '--to' ;;
@@ -100,6 +106,9 @@ _svcmgr_positional_values() {
         'ticket show' | 'ticket update' | 'ticket comment' | 'ticket start' | 'ticket wait' | \
             'ticket resolve' | 'ticket close' | 'ticket reopen') echo '@ids' ;;
         'customer show') echo '@customers' ;;
+        'calendar show' | 'calendar hours' | 'calendar remove' | 'calendar holiday '*)
+            [ "$2" -eq 1 ] && echo '@calendars'
+            ;;
         'ticket need')
             case $2 in
                 1) echo '@ids' ;;

@@ -13,12 +13,12 @@ set -g __svcmgr_value_options --db --actor --format --color --colour --busy-time
     --reorder-point --order-rule --reorder-qty --max --min-order --pack --lead-time \
     --holding-rate --note --ticket --to --reason --expected --window --service-level \
     --until --month --within --output --fail-on \
-    --delimiter
+    --delimiter --tz --hours --from --days --yearly
 
 function __svcmgr_subcommands -a path
     switch "$path"
         case ''
-            echo ticket customer inventory report config audit db
+            echo ticket customer inventory calendar report config audit db
         case ticket
             echo add list show update comment start wait resolve close reopen need export \
                 import events
@@ -31,6 +31,10 @@ function __svcmgr_subcommands -a path
             echo list summary backlog sla causes customers agents inventory
         case customer
             echo list show export import
+        case calendar
+            echo add list show hours holiday remove
+        case 'calendar holiday'
+            echo add remove list
         case config
             echo list get set unset export import
         case audit
@@ -116,6 +120,8 @@ complete -c svcmgr -n '__svcmgr_at ""' -a ticket \
     -d 'Customer requests, from first contact to satisfaction'
 complete -c svcmgr -n '__svcmgr_at ""' -a customer -d 'Customers and their contacts'
 complete -c svcmgr -n '__svcmgr_at ""' -a inventory -d 'Repair parts: stock, ledger and orders'
+complete -c svcmgr -n '__svcmgr_at ""' -a calendar \
+    -d 'Business hours and holidays for the SLA clocks'
 complete -c svcmgr -n '__svcmgr_at ""' -a report -d 'Reports for people and for cron'
 complete -c svcmgr -n '__svcmgr_at ""' -a config -d 'Settings: SLA targets, costs, categories'
 complete -c svcmgr -n '__svcmgr_at ""' -a audit -d 'The tamper-evident record of every change'
@@ -263,6 +269,31 @@ end
 complete -c svcmgr -n '__svcmgr_at customer' -a list -d 'List customers with ticket counts'
 complete -c svcmgr -n '__svcmgr_at customer' -a show -d 'Show a customer and their tickets'
 complete -c svcmgr -n '__svcmgr_at "customer show"' -a '(__svcmgr_values customers)'
+
+# calendar
+complete -c svcmgr -n '__svcmgr_at calendar' -a add -d 'Add a calendar with its weekly hours'
+complete -c svcmgr -n '__svcmgr_at calendar' -a list -d "List the calendars with today's hours"
+complete -c svcmgr -n '__svcmgr_at calendar' -a show -d 'Print the business periods of some days'
+complete -c svcmgr -n '__svcmgr_at calendar' -a hours -d 'Change the weekly hours from a date on'
+complete -c svcmgr -n '__svcmgr_at calendar' -a holiday -d "A calendar's holidays"
+complete -c svcmgr -n '__svcmgr_at calendar' -a remove -d 'Remove a calendar no setting uses'
+complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a add -d 'Add a holiday, once or yearly'
+complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a remove -d 'Remove a holiday'
+complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a list -d "List a calendar's holidays"
+complete -c svcmgr -n '__svcmgr_at "calendar add"' -l tz -x -d 'IANA time zone'
+complete -c svcmgr -n '__svcmgr_at "calendar add"' -l hours -x -d 'Weekly hours'
+complete -c svcmgr -n '__svcmgr_at "calendar show"' -l from -x -d 'First local date'
+complete -c svcmgr -n '__svcmgr_at "calendar show"' -l days -x -d 'How many days'
+complete -c svcmgr -n '__svcmgr_at "calendar hours"' -l hours -x -d 'Weekly hours'
+complete -c svcmgr -n '__svcmgr_at "calendar hours"' -l from -x \
+    -d 'First local date of the new hours'
+complete -c svcmgr -n '__svcmgr_at "calendar holiday add"' -l yearly -x -d 'Every year on MM-DD'
+complete -c svcmgr -n '__svcmgr_at "calendar holiday add"' -l name -x \
+    -d 'What the day is called'
+for verb in show hours remove 'holiday add' 'holiday remove' 'holiday list'
+    complete -c svcmgr -n "__svcmgr_positional 'calendar $verb' 1" \
+        -a '(__svcmgr_values calendars)'
+end
 
 # config
 complete -c svcmgr -n '__svcmgr_at config' -a list -d 'List every setting'

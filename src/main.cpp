@@ -12,6 +12,7 @@ constexpr CommandAdder k_commands[] = {
     add_ticket_command,     // ticket: requests from first contact to satisfaction
     add_customer_command,   // customer: who the tickets are for
     add_inventory_command,  // inventory: parts, the stock ledger and reorder advice
+    add_calendar_command,   // calendar: business hours and holidays for the SLA clocks
     add_report_command,     // report: the table of reports, for people and for cron
     add_config_command,     // config: the settings kept with the data
     add_audit_command,      // audit: the hash-chained trail of every change

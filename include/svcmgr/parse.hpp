@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace svcmgr {
 
@@ -60,6 +61,11 @@ public:
     std::string format_local(std::int64_t unix_seconds) const;
     // Unix seconds of the local midnight starting the day that contains t.
     std::int64_t start_of_day(std::int64_t unix_seconds) const;
+    // local_time for many wall times at once, each given as seconds since 1970-01-01T00:00 local
+    // time and replaced by its Unix time (one switch of the C library's zone for all of them).
+    void to_unix_all(std::vector<std::int64_t>& local_seconds) const;
+    // The local wall time of a Unix time, as seconds since 1970-01-01T00:00 local time.
+    std::int64_t local_seconds_of(std::int64_t unix_seconds) const;
 
     const void* zone() const { return m_zone; }
 

@@ -4,6 +4,7 @@
 #include <svcmgr/table.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,5 +43,20 @@ std::int64_t setting_money(Database& db, std::string_view key);   // minor units
 std::int64_t setting_seconds(Database& db, std::string_view key); // a duration
 std::int64_t setting_percent(Database& db, std::string_view key); // tenths of a percent
 std::vector<std::string> setting_list(Database& db, std::string_view key);
+
+// An SLA target (sla.P.first_response, sla.P.resolution): a duration, or N business days.
+struct SlaTarget {
+    std::int64_t seconds = 0; // a duration; 0 for business days
+    int business_days = 0;    // "3bd": due at the end of business on the 3rd business day
+    bool in_days = false;     // given in days or weeks ("3d", "1w"): refused on a calendar
+};
+// "8h", "90m", "3d", "3bd" (1 to 3660 business days); nullopt for anything else.
+std::optional<SlaTarget> parse_sla_target(std::string_view s);
+SlaTarget setting_sla_target(Database& db, std::string_view key);
+
+// Throws Error(config) when a priority whose clocks run on a calendar (sla.P.calendar, else
+// sla.calendar) has a target in days or weeks: on a calendar a day is ambiguous (24 hours of
+// business time, or a working day?), so it must be given in hours or business days.
+void check_sla_settings(Database& db);
 
 } // namespace svcmgr

@@ -17,6 +17,7 @@ namespace svcmgr::cli {
 void add_ticket_command(CLI::App& app, Context& ctx);
 void add_customer_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
+void add_calendar_command(CLI::App& app, Context& ctx);
 // The hidden `svcmgr complete` command the shell completions ask (complete.cpp).
 void add_completion_command(CLI::App& app, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);

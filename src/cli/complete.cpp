@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 
+#include <svcmgr/calendar.hpp>
 #include <svcmgr/customer.hpp>
 #include <svcmgr/error.hpp>
 #include <svcmgr/exchange.hpp>
@@ -43,7 +44,7 @@ std::string satisfactions() {
 // What an option or positional argument takes, as `complete tree` prints it: a fixed list
 // "a|b|c", "@KIND" for values `svcmgr complete KIND` prints, or a placeholder such as FILE.
 struct ValueSpec {
-    std::string_view path;   // "ticket add"; "*" matches every command
+    std::string_view path;   // "ticket add"; "calendar *" every verb of calendar; "*" every command
     std::string_view option; // "--priority", or a positional's name
     std::string values;
 };
@@ -102,6 +103,14 @@ const std::vector<ValueSpec>& value_specs() {
         {"*", "customer", "@customers"},
         {"*", "key", "@settings"},
         {"ticket close", "--satisfaction", satisfactions()},
+        {"calendar add", "name", "NAME"},
+        {"calendar *", "name", "@calendars"},
+        {"*", "--tz", "ZONE"},
+        {"*", "--hours", "HOURS"},
+        {"*", "--from", "DATE"},
+        {"*", "--days", "NUMBER"},
+        {"*", "--yearly", "MM-DD"},
+        {"*", "date", "DATE"},
     };
     return k_specs;
 }
@@ -141,8 +150,18 @@ std::string value_spec(const std::string& path, const std::string& name, const C
         return fmt::format("@{}{}", k_columns_kind,
                            dashed(std::string_view(path).substr(0, path.size() - k_export.size())));
     }
+    const auto matches = [&](std::string_view spec_path) {
+        if (spec_path == "*") {
+            return !path.empty();
+        }
+        // "calendar *": every verb under calendar.
+        if (spec_path.size() > 2 && spec_path.ends_with(" *")) {
+            return path.starts_with(spec_path.substr(0, spec_path.size() - 1));
+        }
+        return spec_path == path;
+    };
     for (const auto& spec : value_specs()) {
-        if ((spec.path == "*" ? !path.empty() : spec.path == path) && spec.option == name) {
+        if (matches(spec.path) && spec.option == name) {
             return spec.values;
         }
     }
@@ -272,6 +291,10 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
         if (needs_db()) {
             out = customer_emails(*db);
         }
+    } else if (kind == "calendars") {
+        if (needs_db()) {
+            out = calendar_names(*db);
+        }
     } else if (kind == "categories" || kind == "channels") {
         if (needs_db()) {
             out = setting_list(*db, kind);
@@ -306,8 +329,8 @@ std::vector<std::string> candidates(const std::string& kind, const std::string& 
         }
     } else {
         throw Error(ErrorKind::usage, fmt::format("unknown completion '{}'", kind),
-                    "kinds: tree, ids, skus, customers, categories, channels, filters, columns, "
-                    "sort, settings, metrics.REPORT, columns.EXPORT");
+                    "kinds: tree, ids, skus, customers, calendars, categories, channels, filters, "
+                    "columns, sort, settings, metrics.REPORT, columns.EXPORT");
     }
     return out;
 }

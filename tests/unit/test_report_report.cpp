@@ -249,9 +249,10 @@ TEST_CASE("an active ticket that did not change for weeks is in the backlog of a
     const auto r = f.day("summary");
     const Table& t = r.table;
     REQUIRE(t.rows.size() == 6);
-    CHECK(t.rows[4] == Row{s("returns"), s("web"), n(0),   n(0),   n(0), n(1),   k_null, k_null,
-                           k_null,       k_null,   k_null, k_null, n(0), k_null, k_null, k_null,
-                           n(0),         n(0),     n(0),   k_null, n(0), n(0),   n(0)});
+    CHECK(t.rows[4] == Row{s("returns"), s("web"), n(0),   n(0),   n(0),   n(1),   k_null,
+                           k_null,       k_null,   k_null, k_null, k_null, k_null, k_null,
+                           n(0),         k_null,   k_null, k_null, n(0),   n(0),   n(0),
+                           k_null,       n(0),     n(0),   n(0)});
     CHECK(metric(r, "backlog") == n(4)); // T2, T4, T5 and the old one
     const auto after = f.day("inventory");
     CHECK(std::get<std::int64_t>(metric(after, "parts_wait_time")) -

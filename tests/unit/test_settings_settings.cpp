@@ -1,5 +1,6 @@
 // Settings kept in the database: defaults, per-key validation, audit rows.
 
+#include <svcmgr/calendar.hpp>
 #include <svcmgr/error.hpp>
 #include <svcmgr/settings.hpp>
 
@@ -7,7 +8,9 @@
 #include "helpers.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 using namespace svcmgr;
@@ -51,7 +54,9 @@ TEST_CASE("every key has the default of DESIGN.md section 3") {
     CHECK(get_setting(db, "holding_rate") == "25%");
     CHECK(get_setting(db, "order_cost") == "25.00");
     CHECK(get_setting(db, "service_level") == "95%");
-    CHECK(setting_keys().size() == 16);
+    CHECK(get_setting(db, "sla.calendar") == "none");
+    CHECK(get_setting(db, "sla.urgent.calendar") == "none");
+    CHECK(setting_keys().size() == 21);
 }
 
 TEST_CASE("typed readers convert the stored text") {
@@ -112,7 +117,7 @@ TEST_CASE("list_settings shows value, default and source for every key in order"
     CHECK(t.columns[3].name == "source");
     REQUIRE(t.rows.size() == setting_keys().size());
     CHECK(std::get<std::string>(t.rows[0][0]) == "currency");
-    const Row& window = t.rows[12];
+    const Row& window = t.rows[17];
     CHECK(std::get<std::string>(window[0]) == "repeat_window");
     CHECK(std::get<std::string>(window[1]) == "2w");
     CHECK(std::get<std::string>(window[2]) == "30d");
@@ -190,4 +195,63 @@ TEST_CASE("an unknown key is Error(usage) for every operation") {
     CHECK(kind_of([] { check_setting_key("sla.high"); }) == ErrorKind::usage);
     CHECK_NOTHROW(check_setting_key("sla.high.resolution"));
     CHECK(audit_rows(db) == 0);
+}
+
+TEST_CASE("SLA targets are durations or business days") {
+    CHECK(parse_sla_target("8h")->seconds == 8 * 3600);
+    CHECK_FALSE(parse_sla_target("8h")->in_days);
+    CHECK(parse_sla_target("3d")->in_days);
+    CHECK(parse_sla_target("1w")->in_days);
+    CHECK(parse_sla_target("3bd")->business_days == 3);
+    CHECK(parse_sla_target("3bd")->seconds == 0);
+    for (const char* bad : {"0bd", "bd", "-1bd", "1.5bd", "3 bd", "3BD", "500ms", "0s", ""}) {
+        CHECK_MESSAGE(!parse_sla_target(bad), bad);
+    }
+    CHECK(check_setting("sla.normal.resolution", "3bd") == "3bd");
+}
+
+TEST_CASE("a priority's calendar inherits sla.calendar until it is set") {
+    Database db = Database::open_memory();
+    add_calendar(db, "office", "Europe/Stockholm", parse_hours("mon-fri 08:00-17:00"), k_stamp);
+    for (const char* p : {"urgent", "high", "normal", "low"}) {
+        set_setting(db, fmt::format("sla.{}.resolution", p), "8h", k_stamp);
+    }
+    set_setting(db, "sla.calendar", "office", k_stamp);
+    CHECK(get_setting(db, "sla.normal.calendar") == "office");
+    set_setting(db, "sla.urgent.calendar", "none", k_stamp);
+    CHECK(get_setting(db, "sla.urgent.calendar") == "none");
+    const Table t = list_settings(db);
+    const auto row = std::find_if(t.rows.begin(), t.rows.end(), [](const Row& r) {
+        return std::get<std::string>(r[0]) == "sla.high.calendar";
+    });
+    REQUIRE(row != t.rows.end());
+    CHECK(*row == Row{std::string("sla.high.calendar"), std::string("office"),
+                      std::string("office"), std::string("default")});
+}
+
+TEST_CASE("a calendar clock refuses a target in days, and an unknown calendar, writing nothing") {
+    Database db = Database::open_memory();
+    add_calendar(db, "office", "Europe/Stockholm", parse_hours("mon-fri 08:00-17:00"), k_stamp);
+    const std::int64_t before = audit_rows(db);
+    // The defaults hold high 1d, normal 3d and low 7d.
+    try {
+        set_setting(db, "sla.calendar", "office", k_stamp);
+        FAIL("accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::config);
+        CHECK(std::string(e.what()) == "sla.high.resolution is 1d, but the high clocks run on "
+                                       "calendar office: a day there is ambiguous");
+        CHECK(e.hint() == "give sla.high.resolution in hours or business days, such as 24h or "
+                          "1bd");
+    }
+    CHECK(get_setting(db, "sla.calendar") == "none");
+    CHECK(kind_of([&] { set_setting(db, "sla.calendar", "shop", k_stamp); }) == ErrorKind::refused);
+    CHECK(audit_rows(db) == before);
+    // Urgent runs 1h and 4h: its own calendar is fine, and then its targets cannot be in days.
+    set_setting(db, "sla.urgent.calendar", "office", k_stamp);
+    CHECK(kind_of([&] { set_setting(db, "sla.urgent.resolution", "1d", k_stamp); }) ==
+          ErrorKind::config);
+    CHECK(get_setting(db, "sla.urgent.resolution") == "4h");
+    set_setting(db, "sla.urgent.resolution", "1bd", k_stamp);
+    CHECK(get_setting(db, "sla.urgent.resolution") == "1bd");
 }

@@ -31,7 +31,7 @@ struct Migration {
 // Each migration is applied once, in order, in its own transaction; PRAGMA user_version (on
 // PostgreSQL the table svcmgr_schema) counts them. Never edit a released migration: append a new
 // one. The SQLite text is what the database stores in sqlite_schema: it must not change.
-constexpr std::array<Migration, 4> k_migrations = {{
+constexpr std::array<Migration, 5> k_migrations = {{
     // 1: customers, tickets, their history, settings and the audit trail.
     {R"sql(
 {functions}CREATE TABLE setting (
@@ -175,6 +175,34 @@ CREATE INDEX ticket_active ON ticket (status, category, channel, created_at)
     // 4: an import's batch audit records are large (a hash per row) and do not compress: on
     // PostgreSQL their text is stored without trying (nothing on SQLite).
     {"{audit_storage}", {}},
+    // 5: working calendars for the SLA clocks: a zone, versions of the weekly hours (each from a
+    // local day, as days since 1970-01-01), and holidays ("2026-12-24", or "12-24" every year).
+    {R"sql(
+CREATE TABLE calendar (
+    id         {int} PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+    tz         TEXT NOT NULL CHECK (tz <> ''),
+    created_at {int} NOT NULL
+);
+
+CREATE TABLE calendar_hours (
+    id          {int} PRIMARY KEY,
+    calendar_id {int} NOT NULL REFERENCES calendar (id),
+    from_day    {int} NOT NULL,
+    hours       TEXT NOT NULL CHECK (hours <> ''),
+    UNIQUE (calendar_id, from_day)
+);
+
+CREATE TABLE calendar_holiday (
+    id          {int} PRIMARY KEY,
+    calendar_id {int} NOT NULL REFERENCES calendar (id),
+    date        TEXT NOT NULL CHECK (length(date) IN (5, 10)),
+    name        TEXT NOT NULL CHECK (name <> ''),
+    uid         TEXT CHECK (uid <> ''),
+    UNIQUE (calendar_id, date)
+);
+)sql",
+     {{{"calendar", "id"}, {"calendar_hours", "id"}, {"calendar_holiday", "id"}}}},
 }};
 
 // The pieces of the migrations that the dialects spell differently.

@@ -201,9 +201,18 @@ void remove_sqlite_files(const std::string& path) {
 
 const std::vector<CopiedTable>& copied_tables() {
     static const std::vector<CopiedTable> k_tables = {
-        {"setting", "key"},     {"customer", "id"},    {"ticket", "id"},
-        {"ticket_event", "id"}, {"part", "id"},        {"stock_move", "id"},
-        {"stock_order", "id"},  {"ticket_part", "id"}, {"audit", "seq"},
+        {"setting", "key"},
+        {"customer", "id"},
+        {"ticket", "id"},
+        {"ticket_event", "id"},
+        {"part", "id"},
+        {"stock_move", "id"},
+        {"stock_order", "id"},
+        {"ticket_part", "id"},
+        {"calendar", "id"},
+        {"calendar_hours", "id"},
+        {"calendar_holiday", "id"},
+        {"audit", "seq"},
     };
     return k_tables;
 }

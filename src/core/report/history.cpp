@@ -2,6 +2,7 @@
 // section 7 computed from the status events.
 
 #include "report/history.hpp"
+#include "report/clocks.hpp"
 #include "report/percentiles.hpp"
 
 #include <svcmgr/settings.hpp>
@@ -37,10 +38,10 @@ EventKind parse_kind(std::string_view kind) {
 
 // The ids a period's report must look at: tickets with an event or a stock move since $1, and
 // the active tickets whose clock may fall due in the period without an event in it: created
-// less than their first-response target before $1, or running and created or moved less than
-// their resolution target before it ($4..$7 and $8..$11: the targets of low, normal, high and
-// urgent; $3 the earliest of those instants, $1 when none). Those are found from the events of
-// that window (CROSS JOIN keeps them the outer loop), so a longer history costs nothing.
+// less than their first-response window before $1, or running and created or moved less than
+// their resolution window before it ($4..$7 and $8..$11: the windows of low, normal, high and
+// urgent, DueWindows; $3 the earliest of those instants, $1 when none). Those are found from the
+// events of that window (CROSS JOIN keeps them the outer loop), so a longer history costs nothing.
 std::string candidates_cte() {
     return fmt::format(
         "WITH c(id) AS (SELECT ticket_id FROM ticket_event WHERE at >= $1 "
@@ -240,7 +241,7 @@ std::int64_t TicketHistory::time_in(Status wanted, std::optional<std::int64_t> s
 
 void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64_t until,
                      const std::function<void(const TicketHistory&)>& visit,
-                     const ReportSettings* due) {
+                     const DueWindows* due) {
     std::string ticket_sql;
     std::string event_sql;
     if (since) {
@@ -262,11 +263,12 @@ void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64
     for (Statement* st : {&tickets, &events}) {
         st->bind(1, since).bind(2, until);
         if (since) {
-            st->bind(3, due != nullptr ? *since - due->longest_target() : *since);
+            st->bind(3, due != nullptr ? *since - due->longest() : *since);
         }
         if (due != nullptr) {
-            for (int i = 0; i < 4; ++i) {
-                st->bind(4 + i, due->first_response[i]).bind(8 + i, due->resolution[i]);
+            for (std::size_t i = 0; i < 4; ++i) {
+                const int n = static_cast<int>(i);
+                st->bind(4 + n, due->first_response[i]).bind(8 + n, due->resolution[i]);
             }
         }
     }
@@ -388,21 +390,7 @@ ReportSettings read_report_settings(Database& db) {
     ReportSettings s;
     s.hourly_cost = setting_money(db, "hourly_cost");
     s.repeat_window = setting_seconds(db, "repeat_window");
-    for (const Priority p : {Priority::low, Priority::normal, Priority::high, Priority::urgent}) {
-        const auto i = static_cast<std::size_t>(p);
-        s.first_response[i] =
-            setting_seconds(db, fmt::format("sla.{}.first_response", to_string(p)));
-        s.resolution[i] = setting_seconds(db, fmt::format("sla.{}.resolution", to_string(p)));
-    }
     return s;
-}
-
-std::int64_t ReportSettings::longest_target() const {
-    std::int64_t longest = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-        longest = std::max({longest, first_response[i], resolution[i]});
-    }
-    return longest;
 }
 
 std::int64_t labour_cost(std::int64_t minutes, std::int64_t hourly_cost) {

@@ -76,18 +76,18 @@ struct TicketHistory {
     std::int64_t time_in(Status s, std::optional<std::int64_t> since, std::int64_t until) const;
 };
 
-struct ReportSettings;
+struct DueWindows;
 
 // Calls `visit` for every ticket created before `until` that has an event or a stock move at or
-// after `since`, in id order, with its whole history. With the SLA targets of `due`, also the
-// active tickets whose clock may fall due in the period without an event in it (created less
-// than a first-response target before `since`, or running and moved less than a resolution
-// target before it). Without `since`, every ticket created before `until`. Reads through the
-// indexes: a short recent period touches only recent tickets; the active tickets that did not
-// change are left to count_active.
+// after `since`, in id order, with its whole history. With the windows of `due`
+// (report/clocks.hpp), also the active tickets whose clock may fall due in the period without an
+// event in it (created less than a first-response window before `since`, or running and moved less
+// than a resolution window before it). Without `since`, every ticket created before `until`. Reads
+// through the indexes: a short recent period touches only recent tickets; the active tickets that
+// did not change are left to count_active.
 void for_each_ticket(Database& db, std::optional<std::int64_t> since, std::int64_t until,
                      const std::function<void(const TicketHistory&)>& visit,
-                     const ReportSettings* due = nullptr);
+                     const DueWindows* due = nullptr);
 
 // Calls `visit`, in id order and with its whole history, for every ticket created before `at`
 // that may have been active just before it: the active ones, and those with an event since.
@@ -144,15 +144,10 @@ private:
     Statement m_charged;
 };
 
-// Settings a report needs, read once.
+// Settings a report needs, read once (the SLA clocks' in report/clocks.hpp).
 struct ReportSettings {
     std::int64_t hourly_cost = 0;   // minor units
     std::int64_t repeat_window = 0; // seconds
-    std::int64_t first_response[4] = {};
-    std::int64_t resolution[4] = {};
-
-    // The longest target of any clock and priority.
-    std::int64_t longest_target() const;
 };
 ReportSettings read_report_settings(Database& db);
 

@@ -2,6 +2,7 @@
 
 #include "db/sql.hpp"
 #include "report/builders.hpp"
+#include "report/clocks.hpp"
 #include "report/history.hpp"
 #include "report/percentiles.hpp"
 
@@ -20,15 +21,12 @@ bool in_period(std::int64_t t, const ReportPeriod& p) {
     return t < p.until && (!p.since || t >= *p.since);
 }
 
-std::size_t index(Priority p) {
-    return static_cast<std::size_t>(p);
-}
-
 // The counts behind one row of report summary.
 struct Flow {
     std::int64_t opened = 0, resolved = 0, closed = 0, backlog = 0;
     // One ticket's times; a group's go to its series in Percentiles.
     std::optional<std::int64_t> first_response, resolution;
+    std::optional<std::int64_t> first_response_business, resolution_business;
     std::int64_t first_in = 0, first_ok = 0, resolution_in = 0, resolution_ok = 0, breaches = 0;
     std::int64_t rated = 0, rating_sum = 0, rated_good = 0;
     std::int64_t preventable = 0, not_preventable = 0, preventable_unknown = 0;
@@ -61,9 +59,11 @@ struct Flow {
 };
 
 // One ticket's part of the summary of a period. A clock falls due in the period only up to now:
-// a period that ends in the future counts no ticket late that is not late yet.
+// a period that ends in the future counts no ticket late that is not late yet. Compliance is in
+// business time (report/clocks.hpp); the times a report prints are elapsed time.
 Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now,
-                 const ReportSettings& settings, std::int64_t parts, RepeatFinder& repeats) {
+                 const ReportSettings& settings, SlaClocks& clocks, std::int64_t parts,
+                 RepeatFinder& repeats) {
     Flow f;
     const std::int64_t u = p.until;
     const std::int64_t horizon = std::min(u, now + 1);
@@ -77,34 +77,38 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now
     f.backlog = active_at_end ? 1 : 0;
 
     // First response: never pauses; an active ticket without one that fell due is a breach.
-    const std::int64_t first_target = settings.first_response[index(h.priority)];
+    const std::int64_t first_target = clocks.first_response_target(h);
     bool breached = false;
     if (const auto stop = h.first_response_stop(u)) {
         if (in_period(*stop, p)) {
+            const std::int64_t business = clocks.business(h, h.created_at, *stop);
             f.first_response = *stop - h.created_at;
+            f.first_response_business = business;
             ++f.first_in;
-            if (*stop - h.created_at <= first_target) {
+            if (business <= first_target) {
                 ++f.first_ok;
             } else {
                 breached = true;
             }
         }
-    } else if (in_period(h.created_at + first_target, p) && h.created_at + first_target < horizon) {
+    } else if (const auto late = clocks.first_response_late(h, first_target);
+               late && in_period(*late, p) && *late < horizon) {
         ++f.first_in;
         breached = true;
     }
 
     // Resolution: runs in new, open and in_progress only.
-    const std::int64_t target = settings.resolution[index(h.priority)];
+    const std::int64_t target = clocks.resolution_target(h);
     const auto resolved = h.moves_to(Status::resolved, p.since, u);
-    const auto due = active_at_end ? h.resolution_due(target, horizon) : std::nullopt;
+    const auto due = active_at_end ? clocks.resolution_late(h, target, horizon) : std::nullopt;
     const bool fell_due = due && in_period(*due, p);
     if (!resolved.empty()) {
         ++f.resolved;
         const std::int64_t at = resolved.back();
-        const std::int64_t elapsed = h.running_time(at);
-        f.resolution = elapsed;
-        if (elapsed > target) {
+        const std::int64_t business = clocks.running(h, at);
+        f.resolution = h.running_time(at);
+        f.resolution_business = business;
+        if (business > target) {
             breached = true;
         }
         const auto preventable = h.field_at("preventable", at, h.preventable);
@@ -115,13 +119,14 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now
         } else {
             ++f.preventable_unknown;
         }
+        if (!fell_due && business <= target) {
+            ++f.resolution_ok;
+        }
     }
     if (!resolved.empty() || fell_due) {
         ++f.resolution_in;
         if (fell_due) {
             breached = true;
-        } else if (h.running_time(resolved.back()) <= target) {
-            ++f.resolution_ok;
         }
     }
     f.breaches = breached ? 1 : 0;
@@ -144,6 +149,7 @@ Flow ticket_flow(const TicketHistory& h, const ReportPeriod& p, std::int64_t now
 // The series of a group's (or the total's) first-response and resolution times.
 struct TimeSeries {
     std::size_t first_response = 0, resolution = 0;
+    std::size_t first_response_business = 0, resolution_business = 0;
 };
 
 Row flow_row(std::string category, std::string channel, const Flow& f, const TimeSeries& times,
@@ -158,6 +164,8 @@ Row flow_row(std::string category, std::string channel, const Flow& f, const Tim
             optional_value(pct.get(times.first_response, 9)),
             optional_value(pct.get(times.resolution, 5)),
             optional_value(pct.get(times.resolution, 9)),
+            optional_value(pct.get(times.first_response_business, 5)),
+            optional_value(pct.get(times.resolution_business, 5)),
             percent(f.first_ok, f.first_in),
             percent(f.resolution_ok, f.resolution_in),
             f.breaches,
@@ -187,6 +195,8 @@ std::vector<Column> summary_columns() {
             {"first_response_p90", duration},
             {"resolution_median", duration},
             {"resolution_p90", duration},
+            {"first_response_business_median", duration},
+            {"resolution_business_median", duration},
             {"sla_first_response_pct", percent},
             {"sla_resolution_pct", percent},
             {"sla_breaches", integer},
@@ -206,12 +216,15 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
                             const TimeZone& /*tz*/) {
     const ReportPeriod& p = options.period;
     const ReportSettings settings = read_report_settings(db);
+    SlaClocks clocks(db);
+    const DueWindows windows = p.since ? clocks.windows(*p.since) : DueWindows{};
     PartsCosts parts(db, p.since, p.until);
     RepeatFinder repeats(db, settings.repeat_window);
     // Exact percentiles over the whole history would need every ticket's times in memory: they
     // go to Percentiles, a series per group and clock inside the total's.
     Percentiles pct(db, {5, 9});
-    const TimeSeries all_times{pct.add_series(), pct.add_series()};
+    const TimeSeries all_times{pct.add_series(), pct.add_series(), pct.add_series(),
+                               pct.add_series()};
     struct Group {
         Flow flow;
         TimeSeries times;
@@ -224,7 +237,9 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
             it = groups
                      .emplace(key, Group{{},
                                          {pct.add_series(all_times.first_response),
-                                          pct.add_series(all_times.resolution)}})
+                                          pct.add_series(all_times.resolution),
+                                          pct.add_series(all_times.first_response_business),
+                                          pct.add_series(all_times.resolution_business)}})
                      .first;
         }
         return it->second;
@@ -243,7 +258,8 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
             if (p.since && is_active(h.status)) {
                 --unchanged[{h.category, h.channel}];
             }
-            const Flow f = ticket_flow(h, p, now, settings, parts.of(h.id).in_period, repeats);
+            const Flow f =
+                ticket_flow(h, p, now, settings, clocks, parts.of(h.id).in_period, repeats);
             if (f.empty()) {
                 return;
             }
@@ -255,8 +271,14 @@ ReportResult summary_report(Database& db, const ReportOptions& options, std::int
             if (f.resolution) {
                 pct.add(g.times.resolution, *f.resolution);
             }
+            if (f.first_response_business) {
+                pct.add(g.times.first_response_business, *f.first_response_business);
+            }
+            if (f.resolution_business) {
+                pct.add(g.times.resolution_business, *f.resolution_business);
+            }
         },
-        &settings);
+        &windows);
     for (const auto& [key, n] : unchanged) {
         if (n > 0) {
             group(key).flow.backlog += n;
@@ -414,7 +436,7 @@ std::vector<Column> sla_columns() {
 ReportResult sla_report(Database& db, const ReportOptions& options, std::int64_t now,
                         const TimeZone& /*tz*/) {
     const std::int64_t instant = now + 1;
-    const ReportSettings settings = read_report_settings(db);
+    SlaClocks clocks(db);
     struct Late {
         std::int64_t due_at = 0;
         Row row;
@@ -440,19 +462,23 @@ ReportResult sla_report(Database& db, const ReportOptions& options, std::int64_t
                   std::string(to_string(s)), h.assignee ? Value{*h.assignee} : Value{}, target,
                   elapsed, due_at, over ? Value{elapsed - target} : Value{}, h.title}});
         };
-        const std::int64_t first_target = settings.first_response[index(h.priority)];
+        // Targets and elapsed times in business time; --within in wall-clock time.
+        const std::int64_t first_target = clocks.first_response_target(h);
         if (!h.first_response_stop(instant)) {
-            const std::int64_t due = h.created_at + first_target;
-            if (due <= now + options.within) {
-                add("first_response", first_target, now - h.created_at, due);
+            const auto due = clocks.first_response_due(h, first_target);
+            if (due && *due <= now + options.within) {
+                add("first_response", first_target, clocks.business(h, h.created_at, now), *due);
             }
         }
-        const std::int64_t target = settings.resolution[index(h.priority)];
-        const std::int64_t elapsed = h.running_time(now);
+        const std::int64_t target = clocks.resolution_target(h);
+        const std::int64_t elapsed = clocks.running(h, now);
         if (elapsed > target) {
-            add("resolution", target, elapsed, h.resolution_due(target, now).value_or(now));
-        } else if (clock_runs(s) && now + (target - elapsed) <= now + options.within) {
-            add("resolution", target, elapsed, now + (target - elapsed));
+            add("resolution", target, elapsed, clocks.resolution_due(h, target, now).value_or(now));
+        } else if (clock_runs(s)) {
+            if (const auto due = clocks.due_from(h, now, target - elapsed);
+                due && *due <= now + options.within) {
+                add("resolution", target, elapsed, *due);
+            }
         }
         breached_tickets += breached ? 1 : 0;
         due_soon_tickets += !breached && due_soon ? 1 : 0;

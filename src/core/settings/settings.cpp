@@ -1,3 +1,4 @@
+#include <svcmgr/calendar.hpp>
 #include <svcmgr/error.hpp>
 #include <svcmgr/parse.hpp>
 #include <svcmgr/settings.hpp>
@@ -9,30 +10,46 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 namespace svcmgr {
 
 namespace {
 
-enum class SettingType { currency, money, duration, percent, service_level, word_list };
+enum class SettingType {
+    currency,
+    money,
+    duration,
+    sla_target,
+    calendar,
+    percent,
+    service_level,
+    word_list
+};
 
 struct SettingDef {
     std::string_view key;
     std::string_view default_value;
     SettingType type;
+    std::string_view inherits = {}; // unset: the value of this key, not default_value
 };
 
 constexpr std::array k_settings = {
     SettingDef{"currency", "EUR", SettingType::currency},
     SettingDef{"hourly_cost", "0.00", SettingType::money},
-    SettingDef{"sla.urgent.first_response", "1h", SettingType::duration},
-    SettingDef{"sla.urgent.resolution", "4h", SettingType::duration},
-    SettingDef{"sla.high.first_response", "4h", SettingType::duration},
-    SettingDef{"sla.high.resolution", "1d", SettingType::duration},
-    SettingDef{"sla.normal.first_response", "8h", SettingType::duration},
-    SettingDef{"sla.normal.resolution", "3d", SettingType::duration},
-    SettingDef{"sla.low.first_response", "24h", SettingType::duration},
-    SettingDef{"sla.low.resolution", "7d", SettingType::duration},
+    SettingDef{"sla.urgent.first_response", "1h", SettingType::sla_target},
+    SettingDef{"sla.urgent.resolution", "4h", SettingType::sla_target},
+    SettingDef{"sla.high.first_response", "4h", SettingType::sla_target},
+    SettingDef{"sla.high.resolution", "1d", SettingType::sla_target},
+    SettingDef{"sla.normal.first_response", "8h", SettingType::sla_target},
+    SettingDef{"sla.normal.resolution", "3d", SettingType::sla_target},
+    SettingDef{"sla.low.first_response", "24h", SettingType::sla_target},
+    SettingDef{"sla.low.resolution", "7d", SettingType::sla_target},
+    SettingDef{"sla.calendar", "none", SettingType::calendar},
+    SettingDef{"sla.urgent.calendar", "none", SettingType::calendar, "sla.calendar"},
+    SettingDef{"sla.high.calendar", "none", SettingType::calendar, "sla.calendar"},
+    SettingDef{"sla.normal.calendar", "none", SettingType::calendar, "sla.calendar"},
+    SettingDef{"sla.low.calendar", "none", SettingType::calendar, "sla.calendar"},
     SettingDef{"categories", "purchasing,billing,troubleshooting,returns,repair,website,other",
                SettingType::word_list},
     SettingDef{"channels", "phone,email,store,web,other", SettingType::word_list},
@@ -50,6 +67,12 @@ const SettingDef& find_def(std::string_view key) {
                     "svcmgr config list shows every setting");
     }
     return *it;
+}
+
+// A target in days as whole hours for a hint: 86400 -> "24h".
+std::string format_hours_target(std::int64_t seconds) {
+    return seconds % 3600 == 0 ? fmt::format("{}h", seconds / 3600)
+                               : fmt::format("{}m", (seconds + 59) / 60);
 }
 
 std::string format_percent(std::int64_t tenths) {
@@ -96,6 +119,16 @@ std::optional<std::string> normalise(const SettingDef& def, std::string_view val
             return std::string(value);
         }
         return std::nullopt;
+    case SettingType::sla_target:
+        if (parse_sla_target(value)) {
+            return std::string(value);
+        }
+        return std::nullopt;
+    case SettingType::calendar:
+        if (value == "none" || is_calendar_name(value)) {
+            return std::string(value);
+        }
+        return std::nullopt;
     case SettingType::percent:
         if (const auto p = parse_percent(value)) {
             return format_percent(*p);
@@ -131,6 +164,11 @@ std::string_view expected_form(SettingType type) {
         return "an amount such as 12.50";
     case SettingType::duration:
         return "a duration of whole seconds, at least 1s, such as 90m, 4h or 2d";
+    case SettingType::sla_target:
+        return "a duration of whole seconds, at least 1s, such as 90m, 4h or 2d, or business "
+               "days such as 3bd";
+    case SettingType::calendar:
+        return "a calendar name, or none for 24x7";
     case SettingType::percent:
         return "a percentage from 0 to 100 such as 25%";
     case SettingType::service_level:
@@ -176,7 +214,10 @@ Json setting_state(std::string_view key, const std::optional<std::string>& value
 
 std::string get_setting(Database& db, std::string_view key) {
     const SettingDef& def = find_def(key);
-    return cached_value(db, key).value_or(std::string(def.default_value));
+    if (auto value = cached_value(db, key)) {
+        return *std::move(value);
+    }
+    return def.inherits.empty() ? std::string(def.default_value) : get_setting(db, def.inherits);
 }
 
 void check_setting_key(std::string_view key) {
@@ -200,9 +241,17 @@ std::string set_setting(Database& db, std::string_view key, std::string_view val
     db.impl().settings.reset();
     const auto before = stored_value(db, key);
     if (before != normalised) {
+        if (find_def(key).type == SettingType::calendar && normalised != "none") {
+            Statement cal(db, "SELECT 1 FROM calendar WHERE name = $1");
+            if (!cal.bind(1, *normalised).step()) {
+                throw Error(ErrorKind::refused, fmt::format("no calendar named {}", *normalised),
+                            "svcmgr calendar list shows the calendars");
+            }
+        }
         Statement st(db, "INSERT INTO setting (key, value) VALUES ($1, $2) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         st.bind_all(key, *normalised).run();
+        check_sla_settings(db);
         append_audit(db, stamp, "set", "setting", key, setting_state(key, before),
                      setting_state(key, normalised));
     }
@@ -220,6 +269,7 @@ bool unset_setting(Database& db, std::string_view key, const Stamp& stamp) {
     }
     Statement st(db, "DELETE FROM setting WHERE key = $1");
     st.bind(1, key).run();
+    check_sla_settings(db);
     append_audit(db, stamp, "unset", "setting", key, setting_state(key, before), nullptr);
     tx.commit();
     return true;
@@ -233,8 +283,9 @@ Table list_settings(Database& db) {
                      {"source", ColumnType::code}};
     for (const auto& def : k_settings) {
         const auto stored = cached_value(db, def.key);
-        table.rows.push_back({std::string(def.key), stored.value_or(std::string(def.default_value)),
-                              std::string(def.default_value),
+        const std::string default_value =
+            def.inherits.empty() ? std::string(def.default_value) : get_setting(db, def.inherits);
+        table.rows.push_back({std::string(def.key), stored.value_or(default_value), default_value,
                               std::string(stored ? "set" : "default")});
     }
     return table;
@@ -255,6 +306,72 @@ std::int64_t setting_money(Database& db, std::string_view key) {
 std::int64_t setting_seconds(Database& db, std::string_view key) {
     const auto d = parse_duration(get_setting(db, key));
     return d ? d->count() / 1000 : 0;
+}
+
+std::optional<SlaTarget> parse_sla_target(std::string_view s) {
+    if (s.size() > 2 && s.ends_with("bd")) {
+        const auto n = parse_count(s.substr(0, s.size() - 2));
+        if (!n || *n < 1 || *n > 3660) {
+            return std::nullopt;
+        }
+        return SlaTarget{.business_days = static_cast<int>(*n)};
+    }
+    // Clocks count whole seconds: 500ms would read back as 0.
+    const auto d = parse_duration(s);
+    if (!d || d->count() < 1000 || d->count() % 1000 != 0) {
+        return std::nullopt;
+    }
+    return SlaTarget{.seconds = d->count() / 1000, .in_days = s.ends_with('d') || s.ends_with('w')};
+}
+
+SlaTarget setting_sla_target(Database& db, std::string_view key) {
+    return parse_sla_target(get_setting(db, key)).value_or(SlaTarget{});
+}
+
+void check_sla_settings(Database& db) {
+    // Read as stored now (inside a write, the cache may be stale).
+    std::map<std::string, std::string, std::less<>> stored;
+    Statement st(db, "SELECT key, value FROM setting WHERE key LIKE 'sla.%'");
+    while (st.step()) {
+        stored.emplace(st.text(0), st.text(1));
+    }
+    const auto value = [&](const std::string& key) {
+        if (const auto it = stored.find(key); it != stored.end()) {
+            return it->second;
+        }
+        const SettingDef& def = find_def(key);
+        if (!def.inherits.empty()) {
+            if (const auto it = stored.find(def.inherits); it != stored.end()) {
+                return it->second;
+            }
+        }
+        return std::string(def.default_value);
+    };
+    for (const std::string_view priority : {"urgent", "high", "normal", "low"}) {
+        const std::string key = fmt::format("sla.{}.calendar", priority);
+        const std::string calendar = value(key);
+        if (calendar == "none") {
+            continue;
+        }
+        Statement exists(db, "SELECT 1 FROM calendar WHERE name = $1");
+        if (!exists.bind(1, calendar).step()) {
+            throw Error(ErrorKind::refused,
+                        fmt::format("{} names calendar {}, which does not exist", key, calendar),
+                        "svcmgr calendar list shows the calendars");
+        }
+        for (const std::string_view clock : {"first_response", "resolution"}) {
+            const std::string target_key = fmt::format("sla.{}.{}", priority, clock);
+            const std::string target = value(target_key);
+            if (const auto t = parse_sla_target(target); t && t->in_days) {
+                throw Error(ErrorKind::config,
+                            fmt::format("{} is {}, but the {} clocks run on calendar {}: a day "
+                                        "there is ambiguous",
+                                        target_key, target, priority, calendar),
+                            fmt::format("give {} in hours or business days, such as {} or 1bd",
+                                        target_key, format_hours_target(t->seconds)));
+            }
+        }
+    }
 }
 
 std::int64_t setting_percent(Database& db, std::string_view key) {

@@ -460,6 +460,20 @@ std::int64_t TimeZone::start_of_day(std::int64_t unix_seconds) const {
     return to_unix(m_zone, date::local_seconds{date::floor<date::days>(local)});
 }
 
+void TimeZone::to_unix_all(std::vector<std::int64_t>& local_seconds) const {
+    if (m_zone == nullptr) {
+        return;
+    }
+    const ZoneSwitch in_zone(m_zone);
+    for (std::int64_t& t : local_seconds) {
+        t = process_to_unix(t);
+    }
+}
+
+std::int64_t TimeZone::local_seconds_of(std::int64_t unix_seconds) const {
+    return to_local(m_zone, unix_seconds).time_since_epoch().count();
+}
+
 std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t now,
                                              const TimeZone& tz) {
     if (s == "today") {

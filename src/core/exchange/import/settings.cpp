@@ -50,6 +50,8 @@ protected:
     void finish() override {
         m_audit.flush();
         m_db.impl().settings.reset();
+        // The rows together: each priority's calendar exists, and has no target in days.
+        check_sla_settings(m_db);
     }
 
 private:

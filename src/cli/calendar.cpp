@@ -1,0 +1,172 @@
+// svcmgr calendar: working calendars (business hours in a time zone, and holidays) that the SLA
+// clocks count on.
+
+#include "commands.hpp"
+
+#include <svcmgr/calendar.hpp>
+#include <svcmgr/error.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace svcmgr::cli {
+
+namespace {
+
+struct CalendarArgs {
+    std::string name;
+    std::string tz;
+    std::string hours;
+    std::string from;
+    std::string date;
+    std::string yearly;
+    std::string holiday_name;
+    int days = 7;
+};
+
+// A local date argument ("2026-12-21", "today"), as days since 1970-01-01.
+std::int64_t local_date_arg(const Context& ctx, const std::string& value, std::string_view what) {
+    if (value.empty() || value == "today") {
+        const std::int64_t local = ctx.tz().local_seconds_of(ctx.now());
+        return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
+    }
+    const auto day = parse_local_date(value);
+    if (!day) {
+        throw Error(ErrorKind::usage, fmt::format("invalid {} '{}'", what, value),
+                    "give a date as YYYY-MM-DD, or today");
+    }
+    return *day;
+}
+
+Holiday holiday_arg(const CalendarArgs& a) {
+    Holiday h{.name = a.holiday_name};
+    if (!a.yearly.empty() == !a.date.empty()) {
+        throw Error(ErrorKind::usage, "give the holiday's date, or --yearly MM-DD, not both",
+                    "svcmgr calendar holiday add office 2026-12-24 --name 'Christmas Eve'");
+    }
+    if (!a.yearly.empty()) {
+        // Checked as a day of the leap year 2024, so that 02-29 is allowed.
+        const auto day = parse_local_date("2024-" + a.yearly);
+        if (a.yearly.size() != 5 || !day) {
+            throw Error(ErrorKind::usage, fmt::format("invalid yearly date '{}'", a.yearly),
+                        "give it as MM-DD, such as 12-24");
+        }
+        h.yearly = true;
+        h.month = std::stoi(a.yearly.substr(0, 2));
+        h.month_day = std::stoi(a.yearly.substr(3, 2));
+        return h;
+    }
+    const auto day = parse_local_date(a.date);
+    if (!day) {
+        throw Error(ErrorKind::usage, fmt::format("invalid holiday date '{}'", a.date),
+                    "give it as YYYY-MM-DD, or --yearly MM-DD");
+    }
+    h.day = *day;
+    return h;
+}
+
+} // namespace
+
+void add_calendar_command(CLI::App& app, Context& ctx) {
+    auto* calendar = app.add_subcommand("calendar", "Working calendars for the SLA clocks");
+    calendar->footer("Example:\n  svcmgr calendar add office --tz Europe/Stockholm --hours "
+                     "'mon-fri 08:00-17:00'");
+    auto a = std::make_shared<CalendarArgs>();
+
+    auto* add = calendar->add_subcommand("add", "Add a calendar with its weekly hours");
+    add->add_option("name", a->name, "Calendar name (lowercase)")->required();
+    add->add_option("--tz", a->tz, "IANA time zone (default: TZ, else the system's)");
+    add->add_option("--hours", a->hours, "Weekly hours, 'mon-fri 08:00-12:00,13:00-17:00'")
+        ->required();
+    add->footer("Example:\n  svcmgr calendar add office --tz Europe/Stockholm "
+                "--hours 'mon-fri 08:00-12:00,13:00-17:00'");
+    add->callback(action(ctx, [a, &ctx] {
+        const WeeklyHours hours = parse_hours(a->hours);
+        const Stamp stamp = ctx.stamp();
+        add_calendar(ctx.db(), a->name, a->tz.empty() ? default_zone_name() : a->tz, hours, stamp);
+        return 0;
+    }));
+
+    auto* list = calendar->add_subcommand("list", "List the calendars with today's hours");
+    list->footer("Example:\n  svcmgr calendar list");
+    list->callback(action(ctx, [&ctx] {
+        ctx.print(list_calendars(ctx.db(), ctx.now()));
+        return 0;
+    }));
+
+    auto* show = calendar->add_subcommand("show", "Print the business periods of some days");
+    show->add_option("name", a->name, "Calendar name")->required();
+    show->add_option("--from", a->from, "First local date (default: today)");
+    show->add_option("--days", a->days, "How many days (1 to 366, default 7)")
+        ->check(CLI::Range(1, 366));
+    show->footer("Example:\n  svcmgr calendar show office --from 2026-12-21 --days 14");
+    show->callback(action(ctx, [a, &ctx] {
+        const std::int64_t from = local_date_arg(ctx, a->from, "--from date");
+        ctx.print(calendar_periods(ctx.db(), a->name, from, a->days));
+        return 0;
+    }));
+
+    auto* hours = calendar->add_subcommand("hours", "Change the weekly hours from a date on");
+    hours->add_option("name", a->name, "Calendar name")->required();
+    hours->add_option("--hours", a->hours, "Weekly hours, 'mon-fri 08:00-16:00'")->required();
+    hours->add_option("--from", a->from, "First local date of the new hours (default: today)");
+    hours->footer("Example:\n  svcmgr calendar hours office --hours 'mon-fri 08:00-16:00' "
+                  "--from 2027-06-01");
+    hours->callback(action(ctx, [a, &ctx] {
+        const WeeklyHours weekly = parse_hours(a->hours);
+        const std::int64_t from = local_date_arg(ctx, a->from, "--from date");
+        const Stamp stamp = ctx.stamp();
+        set_calendar_hours(ctx.db(), a->name, weekly, from, stamp);
+        return 0;
+    }));
+
+    auto* holiday = calendar->add_subcommand("holiday", "A calendar's holidays");
+    holiday->require_subcommand(1);
+    holiday->footer("Example:\n  svcmgr calendar holiday add office --yearly 12-24 "
+                    "--name 'Christmas Eve'");
+
+    auto* holiday_add = holiday->add_subcommand("add", "Add a holiday, once or every year");
+    holiday_add->add_option("name", a->name, "Calendar name")->required();
+    holiday_add->add_option("date", a->date, "The date, YYYY-MM-DD");
+    holiday_add->add_option("--yearly", a->yearly, "Every year on MM-DD instead");
+    holiday_add->add_option("--name", a->holiday_name, "What the day is called")->required();
+    holiday_add->footer("Examples:\n  svcmgr calendar holiday add office 2027-05-06 "
+                        "--name 'Kristi himmelsfärdsdag'\n  svcmgr calendar holiday add office "
+                        "--yearly 12-24 --name Julafton");
+    holiday_add->callback(action(ctx, [a, &ctx] {
+        const Holiday h = holiday_arg(*a);
+        const Stamp stamp = ctx.stamp();
+        add_holiday(ctx.db(), a->name, h, stamp);
+        return 0;
+    }));
+
+    auto* holiday_remove = holiday->add_subcommand("remove", "Remove a holiday");
+    holiday_remove->add_option("name", a->name, "Calendar name")->required();
+    holiday_remove->add_option("date", a->date, "Its date: YYYY-MM-DD, or MM-DD for a yearly one")
+        ->required();
+    holiday_remove->footer("Example:\n  svcmgr calendar holiday remove office 12-24");
+    holiday_remove->callback(action(ctx, [a, &ctx] {
+        const Stamp stamp = ctx.stamp();
+        remove_holiday(ctx.db(), a->name, a->date, stamp);
+        return 0;
+    }));
+
+    auto* holiday_list = holiday->add_subcommand("list", "List a calendar's holidays");
+    holiday_list->add_option("name", a->name, "Calendar name")->required();
+    holiday_list->footer("Example:\n  svcmgr calendar holiday list office --format csv");
+    holiday_list->callback(action(ctx, [a, &ctx] {
+        ctx.print(list_holidays(ctx.db(), a->name));
+        return 0;
+    }));
+
+    auto* remove = calendar->add_subcommand("remove", "Remove a calendar no setting uses");
+    remove->add_option("name", a->name, "Calendar name")->required();
+    remove->footer("Example:\n  svcmgr calendar remove office");
+    remove->callback(action(ctx, [a, &ctx] {
+        const Stamp stamp = ctx.stamp();
+        remove_calendar(ctx.db(), a->name, stamp);
+        return 0;
+    }));
+}
+
+} // namespace svcmgr::cli
