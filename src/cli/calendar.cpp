@@ -130,9 +130,8 @@ void add_calendar_command(CLI::App& app, Context& ctx) {
     holiday_add->add_option("date", a->date, "The date, YYYY-MM-DD");
     holiday_add->add_option("--yearly", a->yearly, "Every year on MM-DD instead");
     holiday_add->add_option("--name", a->holiday_name, "What the day is called")->required();
-    holiday_add->footer("Examples:\n  svcmgr calendar holiday add office 2027-05-06 "
-                        "--name 'Kristi himmelsfärdsdag'\n  svcmgr calendar holiday add office "
-                        "--yearly 12-24 --name Julafton");
+    holiday_add->footer("Example:\n  svcmgr calendar holiday add office --yearly 12-24 "
+                        "--name Julafton");
     holiday_add->callback(action(ctx, [a, &ctx] {
         const Holiday h = holiday_arg(*a);
         const Stamp stamp = ctx.stamp();

@@ -69,7 +69,7 @@ expect_completion "svcmgr ticket list --columns id,ti" "id,title"
 expect_completion "svcmgr ticket list --sort -c" "-created -customer"
 expect_completion "svcmgr ticket show 1 " "1 2 3"
 expect_completion "svcmgr ticket add --email a" "asa@example.se"
-expect_completion "svcmgr config get sla.high." "sla.high.first_response sla.high.resolution"
+expect_completion "svcmgr config get sla.high." "sla.high.calendar sla.high.first_response sla.high.resolution"
 expect_completion "svcmgr config set currency " ""
 
 begin "ids come from the database named by --db on the command line"

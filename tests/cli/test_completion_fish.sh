@@ -35,7 +35,7 @@ svcmgr ticket list --columns id,ti	id,title
 svcmgr ticket list --sort=-c	--sort=-created --sort=-customer
 svcmgr ticket show 1 	1 2 3
 svcmgr ticket add --email a	asa@example.se
-svcmgr config get sla.high.	sla.high.first_response sla.high.resolution
+svcmgr config get sla.high.	sla.high.calendar sla.high.first_response sla.high.resolution
 svcmgr config set currency 	
 CASES
 )

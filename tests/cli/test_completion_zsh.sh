@@ -58,7 +58,7 @@ svcmgr -q --color never ticket sh	show
 svcmgr ticket list --columns id,ti	id,title
 svcmgr ticket show 1 	1 2 3
 svcmgr ticket add --email a	asa@example.se
-svcmgr config get sla.high.	sla.high.first_response sla.high.resolution
+svcmgr config get sla.high.	sla.high.calendar sla.high.first_response sla.high.resolution
 svcmgr config set currency 	
 CASES
 )

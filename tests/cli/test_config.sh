@@ -24,6 +24,11 @@ expect_out "$(printf '%s\n' \
     $'sla.normal.resolution\t3d\t3d\tdefault' \
     $'sla.low.first_response\t24h\t24h\tdefault' \
     $'sla.low.resolution\t7d\t7d\tdefault' \
+    $'sla.calendar\tnone\tnone\tdefault' \
+    $'sla.urgent.calendar\tnone\tnone\tdefault' \
+    $'sla.high.calendar\tnone\tnone\tdefault' \
+    $'sla.normal.calendar\tnone\tnone\tdefault' \
+    $'sla.low.calendar\tnone\tnone\tdefault' \
     $'categories\tpurchasing,billing,troubleshooting,returns,repair,website,other\tpurchasing,billing,troubleshooting,returns,repair,website,other\tdefault' \
     $'channels\tphone,email,store,web,other\tphone,email,store,web,other\tdefault' \
     $'repeat_window\t30d\t30d\tdefault' \
@@ -109,6 +114,8 @@ refused() {
 }
 money="an amount such as 12.50"
 duration="a duration of whole seconds, at least 1s, such as 90m, 4h or 2d"
+target="$duration, or business days such as 3bd"
+calendar="a calendar name, or none for 24x7"
 percent="a percentage from 0 to 100 such as 25%"
 level="a percentage above 0 and below 100 such as 95%"
 words="a comma-separated list of distinct lowercase words such as phone,email"
@@ -118,11 +125,15 @@ refused hourly_cost -1 "$money"
 refused hourly_cost "" "$money"
 refused order_cost 12.505 "$money"
 refused order_cost abc "$money"
-refused sla.high.resolution 8 "$duration"
-refused sla.high.resolution 0h "$duration"
-refused sla.high.resolution 500ms "$duration"
-refused sla.high.resolution -4h "$duration"
-refused sla.low.first_response "4 h" "$duration"
+refused sla.high.resolution 8 "$target"
+refused sla.high.resolution 0h "$target"
+refused sla.high.resolution 500ms "$target"
+refused sla.high.resolution -4h "$target"
+refused sla.low.first_response "4 h" "$target"
+refused sla.low.first_response 0bd "$target"
+refused sla.low.first_response 1.5bd "$target"
+refused sla.calendar Office "$calendar"
+refused sla.urgent.calendar "" "$calendar"
 refused repeat_window 30days "$duration"
 refused holding_rate 101% "$percent"
 refused holding_rate -5% "$percent"

@@ -239,7 +239,7 @@ chmod 0600 "$T/zero.db"
 run svcmgr --db "$T/zero.db" ticket add "Fresh" --customer "Ni Luh"
 expect_status 0
 expect_out "1"
-expect_eq "$(sqlite3 "$T/zero.db" 'PRAGMA user_version')" "4" "schema version"
+expect_eq "$(sqlite3 "$T/zero.db" 'PRAGMA user_version')" "5" "schema version"
 expect_eq "$(sqlite3 "$T/zero.db" 'SELECT title FROM ticket')" "Fresh" "title"
 
 begin "a zero-byte file serves reads as an empty database"
@@ -254,7 +254,7 @@ sqlite3 "$T/newer.db" 'PRAGMA user_version = 99'
 sum=$(md5sum <"$T/newer.db")
 run svcmgr --db "$T/newer.db" ticket list
 expect_status 78
-expect_err "svcmgr: error: database $T/newer.db has schema version 99, newer than this svcmgr understands (4)
+expect_err "svcmgr: error: database $T/newer.db has schema version 99, newer than this svcmgr understands (5)
 hint: upgrade svcmgr to use this database"
 run svcmgr --db "$T/newer.db" ticket add "x" --customer "y"
 expect_status 78

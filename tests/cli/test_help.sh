@@ -37,7 +37,7 @@ grep -q complete "$T/out" && fail "--help mentions complete"
 run svcmgr
 expect_status 2
 expect_err "svcmgr: error: a command is required
-hint: commands: ticket, customer, inventory, report, config, audit, db"
+hint: commands: ticket, customer, inventory, calendar, report, config, audit, db"
 
 # A mistyped name: exit 2, nothing on stdout, the closest name as a hint.
 expect_typo() {
@@ -69,7 +69,7 @@ expect_typo "ticket list --format=json --colums id" "unknown option '--colums'" 
 expect_typo "ticket close 1 --satisfation=5" "unknown option '--satisfation'" \
     "did you mean '--satisfaction'?"
 expect_typo "xyzzy" "unknown command 'xyzzy'" \
-    "commands: ticket, customer, inventory, report, config, audit, db"
+    "commands: ticket, customer, inventory, calendar, report, config, audit, db"
 expect_typo "ticket frobnicate" "unknown ticket verb 'frobnicate'" \
     "verbs: add, list, show, update, comment, start, wait, resolve, close, reopen, need, export, import, events"
 expect_typo "ticket add x --customer y --bogus" "unknown option '--bogus'" \

@@ -92,7 +92,7 @@ wait %2
 rc_b=$?
 expect_eq "$rc_a/$rc_b" "0/0" "exit statuses"
 expect_eq "$(sort "$T/a.out" "$T/b.out" | tr '\n' ' ')" "1 2 " "ids"
-expect_eq "$(psql "$RACE" -qAtX -c 'SELECT version FROM svcmgr_schema')" "4" "schema version"
+expect_eq "$(psql "$RACE" -qAtX -c 'SELECT version FROM svcmgr_schema')" "5" "schema version"
 run svcmgr --db "$RACE" audit verify
 expect_status 0
 

@@ -46,8 +46,8 @@ begin "an empty summary is one (all) row of zeros and empty values"
 run report summary --format csv
 expect_status 0
 expect_out "$(printf '%s\r\n' \
-    'category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost' \
-    '(all),(all),0,0,0,0,,,,,,,0,,,,0,0,0,,0,0,0.00')"
+    'category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,first_response_business_median,resolution_business_median,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost' \
+    '(all),(all),0,0,0,0,,,,,,,,,0,,,,0,0,0,,0,0,0.00')"
 
 # The fixture (UTC; d0 = 2026-11-10T00:00Z), worked out by hand:
 #  1 "Wrong size", Ana, returns/store, normal: created 11-09 22:00, first reply 07:00 (9 h:
@@ -88,7 +88,7 @@ begin "the fixture is in place"
 expect_eq "$(sql "SELECT group_concat(status, ' ') FROM (SELECT status FROM ticket ORDER BY id) AS t")" \
     "waiting_parts closed closed new" "statuses"
 
-SUMMARY_HEADER='category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost'
+SUMMARY_HEADER='category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,first_response_business_median,resolution_business_median,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost'
 # (all): first responses 3600, 3600, 32400: p90 at 1.8 -> 3600 + 0.8 x 28800 = 26640; first
 # response met by 2 and 3 of 2, 3, 1 and 4 (1 late, 4 fell due): 50.0; 1 of 2 closed rated.
 begin "report summary of a day in csv, worked out by hand"
@@ -96,10 +96,10 @@ run report summary "${day[@]}" --format csv
 expect_status 0
 expect_err ""
 expect_out "$(printf '%s\r\n' "$SUMMARY_HEADER" \
-    'billing,phone,2,1,1,1,3600,3600,14400,14400,50.0,100.0,1,5.00,100.0,100.0,1,0,0,100.0,1,0,30.00' \
-    'repair,email,1,1,1,0,3600,3600,14400,14400,100.0,100.0,0,,,0.0,0,1,0,0.0,0,1,20.00' \
-    'returns,store,0,0,0,1,32400,32400,,,0.0,,1,,,,0,0,0,,0,0,10.00' \
-    '(all),(all),3,2,2,2,3600,26640,14400,14400,50.0,100.0,2,5.00,100.0,50.0,1,1,0,50.0,1,1,60.00')"
+    'billing,phone,2,1,1,1,3600,3600,14400,14400,3600,14400,50.0,100.0,1,5.00,100.0,100.0,1,0,0,100.0,1,0,30.00' \
+    'repair,email,1,1,1,0,3600,3600,14400,14400,3600,14400,100.0,100.0,0,,,0.0,0,1,0,0.0,0,1,20.00' \
+    'returns,store,0,0,0,1,32400,32400,,,32400,,0.0,,1,,,,0,0,0,,0,0,10.00' \
+    '(all),(all),3,2,2,2,3600,26640,14400,14400,3600,14400,50.0,100.0,2,5.00,100.0,50.0,1,1,0,50.0,1,1,60.00')"
 
 # ---- every report in every format, as a person and a script read them -------------------------
 # causes: 2 resolved (billing-double-charge yes, 30.00, charged the repeat contact 4; router-
@@ -111,42 +111,42 @@ expect_out "$(printf '%s\r\n' "$SUMMARY_HEADER" \
 # sla: 4's first response was due 11-10 23:00 (37 h over); its resolution (3 d, running since
 # 15:00) falls due 11-13 15:00, within 2d but not 4h; 1 is paused at 22 h.
 expect_report table "$(cat <<'EOF'
-category  channel  opened  resolved  closed  backlog  first_response_median  first_response_p90  resolution_median  resolution_p90  sla_first_response_pct  sla_resolution_pct  sla_breaches  csat_avg  csat_pct  csat_response_rate  preventable  not_preventable  preventable_unknown  preventable_pct  repeat_contacts  chasers   cost
-billing   phone         2         1       1        1                     1h                  1h                 4h              4h                    50.0               100.0             1      5.00     100.0               100.0            1                0                    0            100.0                1        0  30.00
-repair    email         1         1       1        0                     1h                  1h                 4h              4h                   100.0               100.0             0                                     0.0            0                1                    0              0.0                0        1  20.00
-returns   store         0         0       0        1                     9h                  9h                                                        0.0                                 1                                                    0                0                    0                                 0        0  10.00
-(all)     (all)         3         2       2        2                     1h              7h 24m                 4h              4h                    50.0               100.0             2      5.00     100.0                50.0            1                1                    0             50.0                1        1  60.00
+category  channel  opened  resolved  closed  backlog  first_response_median  first_response_p90  resolution_median  resolution_p90  first_response_business_median  resolution_business_median  sla_first_response_pct  sla_resolution_pct  sla_breaches  csat_avg  csat_pct  csat_response_rate  preventable  not_preventable  preventable_unknown  preventable_pct  repeat_contacts  chasers   cost
+billing   phone         2         1       1        1                     1h                  1h                 4h              4h                              1h                          4h                    50.0               100.0             1      5.00     100.0               100.0            1                0                    0            100.0                1        0  30.00
+repair    email         1         1       1        0                     1h                  1h                 4h              4h                              1h                          4h                   100.0               100.0             0                                     0.0            0                1                    0              0.0                0        1  20.00
+returns   store         0         0       0        1                     9h                  9h                                                                 9h                                                 0.0                                 1                                                    0                0                    0                                 0        0  10.00
+(all)     (all)         3         2       2        2                     1h              7h 24m                 4h              4h                              1h                          4h                    50.0               100.0             2      5.00     100.0                50.0            1                1                    0             50.0                1        1  60.00
 EOF
 )" summary "${day[@]}"
 expect_report csv "$(cat <<'EOF'
-category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost
-billing,phone,2,1,1,1,3600,3600,14400,14400,50.0,100.0,1,5.00,100.0,100.0,1,0,0,100.0,1,0,30.00
-repair,email,1,1,1,0,3600,3600,14400,14400,100.0,100.0,0,,,0.0,0,1,0,0.0,0,1,20.00
-returns,store,0,0,0,1,32400,32400,,,0.0,,1,,,,0,0,0,,0,0,10.00
-(all),(all),3,2,2,2,3600,26640,14400,14400,50.0,100.0,2,5.00,100.0,50.0,1,1,0,50.0,1,1,60.00
+category,channel,opened,resolved,closed,backlog,first_response_median,first_response_p90,resolution_median,resolution_p90,first_response_business_median,resolution_business_median,sla_first_response_pct,sla_resolution_pct,sla_breaches,csat_avg,csat_pct,csat_response_rate,preventable,not_preventable,preventable_unknown,preventable_pct,repeat_contacts,chasers,cost
+billing,phone,2,1,1,1,3600,3600,14400,14400,3600,14400,50.0,100.0,1,5.00,100.0,100.0,1,0,0,100.0,1,0,30.00
+repair,email,1,1,1,0,3600,3600,14400,14400,3600,14400,100.0,100.0,0,,,0.0,0,1,0,0.0,0,1,20.00
+returns,store,0,0,0,1,32400,32400,,,32400,,0.0,,1,,,,0,0,0,,0,0,10.00
+(all),(all),3,2,2,2,3600,26640,14400,14400,3600,14400,50.0,100.0,2,5.00,100.0,50.0,1,1,0,50.0,1,1,60.00
 EOF
 )" summary "${day[@]}"
 expect_report tsv "$(cat <<'EOF'
-billing	phone	2	1	1	1	3600	3600	14400	14400	50.0	100.0	1	5.00	100.0	100.0	1	0	0	100.0	1	0	30.00
-repair	email	1	1	1	0	3600	3600	14400	14400	100.0	100.0	0			0.0	0	1	0	0.0	0	1	20.00
-returns	store	0	0	0	1	32400	32400			0.0		1				0	0	0		0	0	10.00
-(all)	(all)	3	2	2	2	3600	26640	14400	14400	50.0	100.0	2	5.00	100.0	50.0	1	1	0	50.0	1	1	60.00
+billing	phone	2	1	1	1	3600	3600	14400	14400	3600	14400	50.0	100.0	1	5.00	100.0	100.0	1	0	0	100.0	1	0	30.00
+repair	email	1	1	1	0	3600	3600	14400	14400	3600	14400	100.0	100.0	0			0.0	0	1	0	0.0	0	1	20.00
+returns	store	0	0	0	1	32400	32400			32400		0.0		1				0	0	0		0	0	10.00
+(all)	(all)	3	2	2	2	3600	26640	14400	14400	3600	14400	50.0	100.0	2	5.00	100.0	50.0	1	1	0	50.0	1	1	60.00
 EOF
 )" summary "${day[@]}"
 expect_report json "$(cat <<'EOF'
 [
-{"category":"billing","channel":"phone","opened":2,"resolved":1,"closed":1,"backlog":1,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":1,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":100.0,"preventable":1,"not_preventable":0,"preventable_unknown":0,"preventable_pct":100.0,"repeat_contacts":1,"chasers":0,"cost":"30.00"},
-{"category":"repair","channel":"email","opened":1,"resolved":1,"closed":1,"backlog":0,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"sla_first_response_pct":100.0,"sla_resolution_pct":100.0,"sla_breaches":0,"csat_avg":null,"csat_pct":null,"csat_response_rate":0.0,"preventable":0,"not_preventable":1,"preventable_unknown":0,"preventable_pct":0.0,"repeat_contacts":0,"chasers":1,"cost":"20.00"},
-{"category":"returns","channel":"store","opened":0,"resolved":0,"closed":0,"backlog":1,"first_response_median":32400,"first_response_p90":32400,"resolution_median":null,"resolution_p90":null,"sla_first_response_pct":0.0,"sla_resolution_pct":null,"sla_breaches":1,"csat_avg":null,"csat_pct":null,"csat_response_rate":null,"preventable":0,"not_preventable":0,"preventable_unknown":0,"preventable_pct":null,"repeat_contacts":0,"chasers":0,"cost":"10.00"},
-{"category":"(all)","channel":"(all)","opened":3,"resolved":2,"closed":2,"backlog":2,"first_response_median":3600,"first_response_p90":26640,"resolution_median":14400,"resolution_p90":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":2,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":50.0,"preventable":1,"not_preventable":1,"preventable_unknown":0,"preventable_pct":50.0,"repeat_contacts":1,"chasers":1,"cost":"60.00"}
+{"category":"billing","channel":"phone","opened":2,"resolved":1,"closed":1,"backlog":1,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"first_response_business_median":3600,"resolution_business_median":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":1,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":100.0,"preventable":1,"not_preventable":0,"preventable_unknown":0,"preventable_pct":100.0,"repeat_contacts":1,"chasers":0,"cost":"30.00"},
+{"category":"repair","channel":"email","opened":1,"resolved":1,"closed":1,"backlog":0,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"first_response_business_median":3600,"resolution_business_median":14400,"sla_first_response_pct":100.0,"sla_resolution_pct":100.0,"sla_breaches":0,"csat_avg":null,"csat_pct":null,"csat_response_rate":0.0,"preventable":0,"not_preventable":1,"preventable_unknown":0,"preventable_pct":0.0,"repeat_contacts":0,"chasers":1,"cost":"20.00"},
+{"category":"returns","channel":"store","opened":0,"resolved":0,"closed":0,"backlog":1,"first_response_median":32400,"first_response_p90":32400,"resolution_median":null,"resolution_p90":null,"first_response_business_median":32400,"resolution_business_median":null,"sla_first_response_pct":0.0,"sla_resolution_pct":null,"sla_breaches":1,"csat_avg":null,"csat_pct":null,"csat_response_rate":null,"preventable":0,"not_preventable":0,"preventable_unknown":0,"preventable_pct":null,"repeat_contacts":0,"chasers":0,"cost":"10.00"},
+{"category":"(all)","channel":"(all)","opened":3,"resolved":2,"closed":2,"backlog":2,"first_response_median":3600,"first_response_p90":26640,"resolution_median":14400,"resolution_p90":14400,"first_response_business_median":3600,"resolution_business_median":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":2,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":50.0,"preventable":1,"not_preventable":1,"preventable_unknown":0,"preventable_pct":50.0,"repeat_contacts":1,"chasers":1,"cost":"60.00"}
 ]
 EOF
 )" summary "${day[@]}"
 expect_report jsonl "$(cat <<'EOF'
-{"category":"billing","channel":"phone","opened":2,"resolved":1,"closed":1,"backlog":1,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":1,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":100.0,"preventable":1,"not_preventable":0,"preventable_unknown":0,"preventable_pct":100.0,"repeat_contacts":1,"chasers":0,"cost":"30.00"}
-{"category":"repair","channel":"email","opened":1,"resolved":1,"closed":1,"backlog":0,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"sla_first_response_pct":100.0,"sla_resolution_pct":100.0,"sla_breaches":0,"csat_avg":null,"csat_pct":null,"csat_response_rate":0.0,"preventable":0,"not_preventable":1,"preventable_unknown":0,"preventable_pct":0.0,"repeat_contacts":0,"chasers":1,"cost":"20.00"}
-{"category":"returns","channel":"store","opened":0,"resolved":0,"closed":0,"backlog":1,"first_response_median":32400,"first_response_p90":32400,"resolution_median":null,"resolution_p90":null,"sla_first_response_pct":0.0,"sla_resolution_pct":null,"sla_breaches":1,"csat_avg":null,"csat_pct":null,"csat_response_rate":null,"preventable":0,"not_preventable":0,"preventable_unknown":0,"preventable_pct":null,"repeat_contacts":0,"chasers":0,"cost":"10.00"}
-{"category":"(all)","channel":"(all)","opened":3,"resolved":2,"closed":2,"backlog":2,"first_response_median":3600,"first_response_p90":26640,"resolution_median":14400,"resolution_p90":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":2,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":50.0,"preventable":1,"not_preventable":1,"preventable_unknown":0,"preventable_pct":50.0,"repeat_contacts":1,"chasers":1,"cost":"60.00"}
+{"category":"billing","channel":"phone","opened":2,"resolved":1,"closed":1,"backlog":1,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"first_response_business_median":3600,"resolution_business_median":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":1,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":100.0,"preventable":1,"not_preventable":0,"preventable_unknown":0,"preventable_pct":100.0,"repeat_contacts":1,"chasers":0,"cost":"30.00"}
+{"category":"repair","channel":"email","opened":1,"resolved":1,"closed":1,"backlog":0,"first_response_median":3600,"first_response_p90":3600,"resolution_median":14400,"resolution_p90":14400,"first_response_business_median":3600,"resolution_business_median":14400,"sla_first_response_pct":100.0,"sla_resolution_pct":100.0,"sla_breaches":0,"csat_avg":null,"csat_pct":null,"csat_response_rate":0.0,"preventable":0,"not_preventable":1,"preventable_unknown":0,"preventable_pct":0.0,"repeat_contacts":0,"chasers":1,"cost":"20.00"}
+{"category":"returns","channel":"store","opened":0,"resolved":0,"closed":0,"backlog":1,"first_response_median":32400,"first_response_p90":32400,"resolution_median":null,"resolution_p90":null,"first_response_business_median":32400,"resolution_business_median":null,"sla_first_response_pct":0.0,"sla_resolution_pct":null,"sla_breaches":1,"csat_avg":null,"csat_pct":null,"csat_response_rate":null,"preventable":0,"not_preventable":0,"preventable_unknown":0,"preventable_pct":null,"repeat_contacts":0,"chasers":0,"cost":"10.00"}
+{"category":"(all)","channel":"(all)","opened":3,"resolved":2,"closed":2,"backlog":2,"first_response_median":3600,"first_response_p90":26640,"resolution_median":14400,"resolution_p90":14400,"first_response_business_median":3600,"resolution_business_median":14400,"sla_first_response_pct":50.0,"sla_resolution_pct":100.0,"sla_breaches":2,"csat_avg":5.00,"csat_pct":100.0,"csat_response_rate":50.0,"preventable":1,"not_preventable":1,"preventable_unknown":0,"preventable_pct":50.0,"repeat_contacts":1,"chasers":1,"cost":"60.00"}
 EOF
 )" summary "${day[@]}"
 expect_report table "$(cat <<'EOF'
