@@ -20,8 +20,8 @@ _svcmgr_subcommands() {
             ;;
         report) echo 'list summary backlog sla causes customers agents inventory' ;;
         customer) echo 'list show export import' ;;
-        calendar) echo 'add list show hours holiday remove' ;;
-        'calendar holiday') echo 'add remove list' ;;
+        calendar) echo 'add list show hours holiday export remove' ;;
+        'calendar holiday') echo 'add remove list import' ;;
         config) echo 'list get set unset export import' ;;
         audit) echo 'log head verify' ;;
         db) echo 'check backup copy' ;;
@@ -54,6 +54,7 @@ _svcmgr_options() {
             'report inventory') echo '--since --until --month --output --fail-on' ;;
         'report backlog') echo '--detail --output --fail-on' ;;
         'report sla') echo '--within --output --fail-on' ;;
+        'calendar export' | 'calendar holiday import') ;;
         *export) echo '--columns --bom --delimiter' ;;
         'ticket events import' | 'inventory moves import') echo '--dry-run --delimiter' ;;
         *import) echo '--dry-run --update --delimiter' ;;
@@ -106,7 +107,14 @@ _svcmgr_positional_values() {
         'ticket show' | 'ticket update' | 'ticket comment' | 'ticket start' | 'ticket wait' | \
             'ticket resolve' | 'ticket close' | 'ticket reopen') echo '@ids' ;;
         'customer show') echo '@customers' ;;
-        'calendar show' | 'calendar hours' | 'calendar remove' | 'calendar holiday '*)
+        'calendar holiday import')
+            case $2 in
+                1) echo '@calendars' ;;
+                2) echo '@files' ;;
+            esac
+            ;;
+        'calendar show' | 'calendar hours' | 'calendar export' | 'calendar remove' | \
+            'calendar holiday '*)
             [ "$2" -eq 1 ] && echo '@calendars'
             ;;
         'ticket need')

@@ -32,9 +32,9 @@ function __svcmgr_subcommands -a path
         case customer
             echo list show export import
         case calendar
-            echo add list show hours holiday remove
+            echo add list show hours holiday export remove
         case 'calendar holiday'
-            echo add remove list
+            echo add remove list import
         case config
             echo list get set unset export import
         case audit
@@ -276,10 +276,15 @@ complete -c svcmgr -n '__svcmgr_at calendar' -a list -d "List the calendars with
 complete -c svcmgr -n '__svcmgr_at calendar' -a show -d 'Print the business periods of some days'
 complete -c svcmgr -n '__svcmgr_at calendar' -a hours -d 'Change the weekly hours from a date on'
 complete -c svcmgr -n '__svcmgr_at calendar' -a holiday -d "A calendar's holidays"
+complete -c svcmgr -n '__svcmgr_at calendar' -a export \
+    -d 'Write the holidays as an iCalendar file'
 complete -c svcmgr -n '__svcmgr_at calendar' -a remove -d 'Remove a calendar no setting uses'
 complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a add -d 'Add a holiday, once or yearly'
 complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a remove -d 'Remove a holiday'
 complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a list -d "List a calendar's holidays"
+complete -c svcmgr -n '__svcmgr_at "calendar holiday"' -a import \
+    -d 'Add the holidays of an iCalendar file'
+complete -c svcmgr -n '__svcmgr_positional "calendar holiday import" 2' -F
 complete -c svcmgr -n '__svcmgr_at "calendar add"' -l tz -x -d 'IANA time zone'
 complete -c svcmgr -n '__svcmgr_at "calendar add"' -l hours -x -d 'Weekly hours'
 complete -c svcmgr -n '__svcmgr_at "calendar show"' -l from -x -d 'First local date'
@@ -290,7 +295,7 @@ complete -c svcmgr -n '__svcmgr_at "calendar hours"' -l from -x \
 complete -c svcmgr -n '__svcmgr_at "calendar holiday add"' -l yearly -x -d 'Every year on MM-DD'
 complete -c svcmgr -n '__svcmgr_at "calendar holiday add"' -l name -x \
     -d 'What the day is called'
-for verb in show hours remove 'holiday add' 'holiday remove' 'holiday list'
+for verb in show hours export remove 'holiday add' 'holiday remove' 'holiday list' 'holiday import'
     complete -c svcmgr -n "__svcmgr_positional 'calendar $verb' 1" \
         -a '(__svcmgr_values calendars)'
 end

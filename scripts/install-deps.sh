@@ -8,6 +8,8 @@ packages=(
     g++ cmake ninja-build pkg-config
     libcli11-dev libfmt-dev libsqlite3-dev doctest-dev nlohmann-json3-dev
     libhowardhinnant-date-dev libutf8proc-dev nettle-dev tzdata
+    # calendar holiday import: iCalendar files (.ics) read with libical
+    libical-dev
     # the PostgreSQL driver: libpq's header at build time; libpq5 is loaded only when used
     libpq-dev libpq5
     # tests and checks
@@ -20,6 +22,8 @@ packages=(
     postgresql postgresql-client
     # CSV export opened by a real spreadsheet (tests/cli/test_csv_libreoffice.sh)
     libreoffice-calc-nogui python3-openpyxl
+    # public holidays from an independent source, written as .ics (tests/cli/test_calendar_ics.sh)
+    python3-holidays python3-icalendar
 )
 
 missing=()

@@ -140,6 +140,24 @@ void add_holiday(Database& db, std::string_view name, const Holiday& holiday, co
 void remove_holiday(Database& db, std::string_view name, std::string_view date, const Stamp& stamp);
 // date, yearly, name, uid: the calendar's holidays, yearly ones first by month and day.
 Table list_holidays(Database& db, std::string_view name);
+// What an iCalendar import did: events read, holidays written, dates that already had a holiday
+// (kept as they were).
+struct IcsImport {
+    std::int64_t events = 0;
+    std::int64_t holidays = 0;
+    std::int64_t kept = 0;
+};
+// Imports the holidays of an iCalendar file's text (named `source` in messages): all-day events
+// (of one or several days), yearly rules (a plain one becomes yearly holidays, any other is
+// written out for ten years), TZID and UTC times (the local dates they cover in the calendar's
+// zone). Idempotent on UID: importing a file again replaces what it wrote before. All or
+// nothing: a malformed file is Error(bad_data) naming its line, and nothing is written.
+IcsImport import_holidays(Database& db, std::string_view name, std::string_view text,
+                          std::string_view source, const Stamp& stamp);
+// The calendar's holidays as an iCalendar file (what holiday import reads back, by UID): one
+// all-day event per holiday, or per run of days of one imported event; yearly ones repeat from
+// 2000 with RRULE:FREQ=YEARLY. DTSTAMP is `now`.
+std::string export_holidays_ics(Database& db, std::string_view name, std::int64_t now);
 // Removes the calendar; refused while a setting (sla.calendar, sla.P.calendar) names it.
 void remove_calendar(Database& db, std::string_view name, const Stamp& stamp);
 // date, weekday, start, end, hours: the business periods of `days` local days from `from`, in the

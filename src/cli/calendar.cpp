@@ -150,11 +150,41 @@ void add_calendar_command(CLI::App& app, Context& ctx) {
         return 0;
     }));
 
+    auto file = std::make_shared<std::string>();
+    auto* holiday_import =
+        holiday->add_subcommand("import", "Add the holidays of an iCalendar (.ics) file");
+    holiday_import->add_option("name", a->name, "Calendar name")->required();
+    holiday_import->add_option("file", *file, "The .ics file, or - for standard input")->required();
+    holiday_import->footer("Example:\n  svcmgr calendar holiday import office sweden-2027.ics");
+    holiday_import->callback(action(ctx, [a, file, &ctx] {
+        InputFile input(*file);
+        const std::string text = input.read_all();
+        const Stamp stamp = ctx.stamp();
+        const IcsImport r =
+            import_holidays(ctx.db(), a->name, text, *file == "-" ? "<stdin>" : *file, stamp);
+        if (!ctx.quiet()) {
+            fmt::print(stderr, "imported {} holidays from {} events of {}{}\n", r.holidays,
+                       r.events, *file == "-" ? "standard input" : *file,
+                       r.kept > 0 ? fmt::format(" ({} dates kept the holiday they had)", r.kept)
+                                  : "");
+        }
+        return 0;
+    }));
+
     auto* holiday_list = holiday->add_subcommand("list", "List a calendar's holidays");
     holiday_list->add_option("name", a->name, "Calendar name")->required();
     holiday_list->footer("Example:\n  svcmgr calendar holiday list office --format csv");
     holiday_list->callback(action(ctx, [a, &ctx] {
         ctx.print(list_holidays(ctx.db(), a->name));
+        return 0;
+    }));
+
+    auto* export_ = calendar->add_subcommand("export", "Write the holidays as an iCalendar file");
+    export_->add_option("name", a->name, "Calendar name")->required();
+    export_->footer("Example:\n  svcmgr calendar export office > office-holidays.ics");
+    export_->callback(action(ctx, [a, &ctx] {
+        const std::string text = export_holidays_ics(ctx.db(), a->name, ctx.now());
+        std::fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     }));
 

@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <pwd.h>
 #include <unistd.h>
@@ -209,6 +211,39 @@ int Context::for_each_id(const std::vector<std::int64_t>& ids,
         }
     }
     return status;
+}
+
+InputFile::InputFile(const std::string& path) {
+    if (path == "-") {
+        m_file = stdin;
+        return;
+    }
+    m_file = std::fopen(path.c_str(), "rb");
+    if (m_file == nullptr) {
+        const int error = errno;
+        throw Error(error == EACCES ? ErrorKind::permission : ErrorKind::no_input,
+                    fmt::format("cannot open {}: {}", path, std::strerror(error)));
+    }
+    m_owned = true;
+}
+
+InputFile::~InputFile() {
+    if (m_owned) {
+        std::fclose(m_file);
+    }
+}
+
+std::string InputFile::read_all() {
+    std::string text;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, m_file)) > 0) {
+        text.append(buffer, n);
+    }
+    if (std::ferror(m_file) != 0) {
+        throw Error(ErrorKind::io, fmt::format("cannot read the input: {}", std::strerror(errno)));
+    }
+    return text;
 }
 
 std::string text_or_stdin(const std::string& value) {

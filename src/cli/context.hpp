@@ -11,6 +11,7 @@
 #include <svcmgr/table.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -70,6 +71,24 @@ private:
     RenderOptions m_render;
     std::string m_actor;
     std::chrono::milliseconds m_busy_timeout{5000};
+};
+
+// An input file, or standard input for "-"; closed on destruction.
+class InputFile {
+public:
+    // Throws Error(no_input), or Error(permission), naming the file.
+    explicit InputFile(const std::string& path);
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+    std::FILE* get() const { return m_file; }
+
+    // The whole input as text; Error(io) when it cannot be read.
+    std::string read_all();
+
+private:
+    std::FILE* m_file = nullptr;
+    bool m_owned = false;
 };
 
 // Text from an option that may be "-" for standard input (trailing newline removed).

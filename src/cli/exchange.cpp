@@ -67,36 +67,6 @@ RenderOptions export_render_options(const Context& ctx, bool bom, const std::str
     return options;
 }
 
-// An input file, or standard input for "-"; closed on destruction.
-class InputFile {
-public:
-    explicit InputFile(const std::string& path) {
-        if (path == "-") {
-            m_file = stdin;
-            return;
-        }
-        m_file = std::fopen(path.c_str(), "rb");
-        if (m_file == nullptr) {
-            const int error = errno;
-            throw Error(error == EACCES ? ErrorKind::permission : ErrorKind::no_input,
-                        fmt::format("cannot open {}: {}", path, std::strerror(error)));
-        }
-        m_owned = true;
-    }
-    ~InputFile() {
-        if (m_owned) {
-            std::fclose(m_file);
-        }
-    }
-    InputFile(const InputFile&) = delete;
-    InputFile& operator=(const InputFile&) = delete;
-    std::FILE* get() const { return m_file; }
-
-private:
-    std::FILE* m_file = nullptr;
-    bool m_owned = false;
-};
-
 void add_export(CLI::App& parent, Context& ctx, Dataset dataset, const ExchangeHelp& help) {
     struct Args {
         std::string columns, delimiter;

@@ -5,6 +5,7 @@
 #include <svcmgr/error.hpp>
 
 #include "audit/log.hpp"
+#include "calendar/state.hpp"
 #include "db/sql.hpp"
 
 #include <date/date.h>
@@ -54,10 +55,6 @@ std::int64_t require_calendar(Database& db, std::string_view name) {
     return *id;
 }
 
-std::string holiday_date(const Holiday& h) {
-    return h.yearly ? fmt::format("{:02}-{:02}", h.month, h.month_day) : format_local_date(h.day);
-}
-
 Holiday read_holiday(std::string_view date, std::string name, std::optional<std::string> uid) {
     Holiday h{.name = std::move(name), .uid = std::move(uid)};
     if (date.size() == 5) {
@@ -68,6 +65,18 @@ Holiday read_holiday(std::string_view date, std::string name, std::optional<std:
         h.day = parse_local_date(date).value_or(0);
     }
     return h;
+}
+
+// The day's local date as the CLI reads "today".
+std::int64_t local_today(const TimeZone& tz, std::int64_t now) {
+    const std::int64_t local = tz.local_seconds_of(now);
+    return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
+}
+
+} // namespace
+
+std::string holiday_date(const Holiday& h) {
+    return h.yearly ? fmt::format("{:02}-{:02}", h.month, h.month_day) : format_local_date(h.day);
 }
 
 Json calendar_state(const CalendarDef& def) {
@@ -87,14 +96,6 @@ Json calendar_state(const CalendarDef& def) {
     }
     return {{"name", def.name}, {"tz", def.tz}, {"hours", hours}, {"holidays", holidays}};
 }
-
-// The day's local date as the CLI reads "today".
-std::int64_t local_today(const TimeZone& tz, std::int64_t now) {
-    const std::int64_t local = tz.local_seconds_of(now);
-    return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
-}
-
-} // namespace
 
 bool is_calendar_name(std::string_view name) {
     return !name.empty() && name.size() <= 64 && name != "none" &&

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Issue 19's speed targets for the SLA clocks on a working calendar:
+#   summary  `report summary` of one day and of the whole history, and `report sla`, over N
+#            tickets with a Stockholm calendar (mon-fri 08:00-17:00, 08:00-16:00 from 2026-06-01,
+#            the Swedish public holidays of 2024-2026 from python3-holidays as .ics) against the
+#            same reports with `sla.calendar none`, in the same run: within 1.2x
+#   add      `ticket add` with the calendar set against without (the clocks are not computed
+#            when a ticket is written: unchanged)
+# usage: bench/calendar.sh [SVCMGR] [N]   (default: 1000000)
+# The data: bench/report.sh's database of N tickets (1000 a day ending 2026-11-01), copied twice,
+# with the same targets in both (hours and business days, as a calendar needs): urgent 1h/4h,
+# high 4h/8h, normal 8h/3bd, low 24h/5bd. Needs hyperfine, sqlite3, python3 and Debian's
+# python3-holidays and python3-icalendar.
+source "$(dirname "$0")/lib.sh"
+svcmgr=$(realpath "${1:-$here/../build/release/svcmgr}")
+n=${2:-1000000}
+runs=${BENCH_RUNS:-10}
+rounds=${BENCH_ROUNDS:-2}
+warmup=2
+
+# report.sh makes and keeps the database of N tickets in the same BENCH_DIR.
+source_db="$work/report-$n.db"
+if [ ! -s "$source_db" ]; then
+    bash "$here/report.sh" "$svcmgr" 1000 "$n" >/dev/null
+fi
+
+/usr/bin/python3 - "$work/sweden.ics" <<'PY'
+import sys, datetime, holidays, icalendar
+cal = icalendar.Calendar()
+cal.add("prodid", "-//svcmgr bench//")
+cal.add("version", "2.0")
+for day, title in sorted(holidays.Sweden(years=[2024, 2025, 2026], include_sundays=False).items()):
+    ev = icalendar.Event()
+    ev.add("uid", f"{day.isoformat()}@se")
+    ev.add("summary", title)
+    ev.add("dtstart", day)
+    ev.add("dtend", day + datetime.timedelta(days=1))
+    cal.add_component(ev)
+open(sys.argv[1], "wb").write(cal.to_ical())
+PY
+
+setup() { # DB CALENDAR
+    local db=$1
+    cp "$source_db" "$db"
+    rm -f "$db-wal" "$db-shm"
+    local s=("$svcmgr" --db "$db" -q)
+    "${s[@]}" calendar add stockholm --tz Europe/Stockholm --hours 'mon-fri 08:00-17:00'
+    "${s[@]}" calendar hours stockholm --hours 'mon-fri 08:00-16:00' --from 2026-06-01
+    "${s[@]}" calendar holiday import stockholm "$work/sweden.ics"
+    "${s[@]}" config set sla.high.resolution 8h
+    "${s[@]}" config set sla.normal.resolution 3bd
+    "${s[@]}" config set sla.low.resolution 5bd
+    "${s[@]}" config set sla.calendar "$2"
+    sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+}
+none_db="$work/calendar-none-$n.db"
+cal_db="$work/calendar-stockholm-$n.db"
+setup "$none_db" none
+setup "$cal_db" stockholm
+
+day=(--since 2026-10-31 --until 2026-11-01 --format tsv)
+echo "| tickets | benchmark | stockholm ms | none ms | ratio |"
+echo "|---:|---|---:|---:|---:|"
+row() { # NAME ARGS...
+    local name=$1
+    shift
+    read -r with without < <(measure "$svcmgr --db $cal_db $*" "$svcmgr --db $none_db $*")
+    echo "| $n | $name | $with | $without | $(ratio "$with" "$without") |"
+}
+row "report summary of one day" report summary "${day[*]}"
+row "report sla --within 4h" report sla --format tsv
+runs=${BENCH_HISTORY_RUNS:-3} rounds=1 warmup=1 row "whole-history report summary" \
+    report summary --format tsv
+row "ticket add" ticket add Bench --customer Bench
