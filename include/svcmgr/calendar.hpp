@@ -90,6 +90,9 @@ public:
     // A wall-clock span w such that any clock running before end - w has reached `seconds` of
     // business time by `end` (for reading only the tickets that may fall due in a period).
     std::int64_t span_before(std::int64_t end, std::int64_t seconds);
+    // The same for n business days: back to the start of the local day of the (n + 1)th
+    // business day before `end`.
+    std::int64_t span_before_days(std::int64_t end, int n);
     // The periods that overlap [a, b), whole.
     std::vector<BusinessPeriod> periods(std::int64_t a, std::int64_t b);
 

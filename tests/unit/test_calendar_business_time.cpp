@@ -244,3 +244,14 @@ TEST_CASE("local dates: real calendar dates only") {
     CHECK_FALSE(parse_local_date("0000-01-01"));
     CHECK_FALSE(parse_local_date("2026-1-01"));
 }
+
+TEST_CASE("business time: the span back over N business days for the candidates of a period") {
+    BusinessTime t(calendar("Europe/Stockholm", "mon-fri 08:00-17:00"));
+    // Back from Wednesday 2026-12-09 12:00 local: Wed (1), Tue (2), Mon (3), Fri (4) -> the
+    // start of Friday 2026-12-04, 00:00 local (2026-12-03T23:00Z).
+    const std::int64_t end = utc("2026-12-09T11:00:00Z");
+    CHECK(t.span_before_days(end, 3) == end - utc("2026-12-03T23:00:00Z"));
+    // From Monday 07:00 local, before business: Fri (1), Thu (2).
+    const std::int64_t monday = utc("2026-12-07T06:00:00Z");
+    CHECK(t.span_before_days(monday, 1) == monday - utc("2026-12-02T23:00:00Z"));
+}

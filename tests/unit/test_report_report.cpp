@@ -1,5 +1,6 @@
 // Reports on a small fixed data set whose every expected number is worked out by hand below.
 
+#include <svcmgr/calendar.hpp>
 #include <svcmgr/error.hpp>
 #include <svcmgr/inventory.hpp>
 #include <svcmgr/report.hpp>
@@ -520,4 +521,53 @@ TEST_CASE("--month takes YYYY-MM only") {
     const auto dec = month_period("2026-12", k_utc);
     CHECK(*dec.since == k_utc.local_midnight(2026, 12, 1));
     CHECK(dec.until == k_utc.local_midnight(2027, 1, 1));
+}
+
+TEST_CASE("on a calendar with business-day targets a period reads every ticket that may fall due") {
+    // Random tickets over four weeks on a Stockholm office calendar, some paused and resumed;
+    // each day's summary through the indexes must equal the summary after a note on every
+    // ticket (which makes every ticket a candidate).
+    Database db = Database::open_memory();
+    const Stamp setup = at(H(-40, 0));
+    add_calendar(db, "office", "Europe/Stockholm", parse_hours("mon-fri 08:00-17:00"), setup);
+    add_holiday(db, "office", {.day = *parse_local_date("2026-11-06"), .name = "Alla helgons"},
+                setup);
+    set_setting(db, "sla.urgent.resolution", "1bd", setup);
+    set_setting(db, "sla.high.resolution", "2bd", setup);
+    set_setting(db, "sla.normal.resolution", "3bd", setup);
+    set_setting(db, "sla.low.resolution", "5bd", setup);
+    set_setting(db, "sla.low.first_response", "2bd", setup);
+    set_setting(db, "sla.calendar", "office", setup);
+    std::uint64_t seed = 20261207;
+    const auto next = [&](std::uint64_t n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::int64_t>((seed >> 33) % n);
+    };
+    constexpr Priority k_priorities[] = {Priority::low, Priority::normal, Priority::high,
+                                         Priority::urgent};
+    for (int i = 0; i < 120; ++i) {
+        const std::int64_t created = H(-20, 0) + next(28 * 24) * 3600;
+        const auto id = add_ticket(
+            db, {.title = "T", .customer = "C", .priority = k_priorities[next(4)]}, at(created));
+        if (next(3) == 0) {
+            wait_ticket(db, id, Status::waiting_customer, at(created + 3600 + next(48) * 3600));
+            start_ticket(db, id, at(created + 60 * 3600 + next(200) * 3600));
+        }
+    }
+    const auto summary = [&](std::int64_t day) {
+        return run_report(db, *find_report("summary"), {.period = {H(day, 0), H(day + 1, 0)}},
+                          H(30, 0), k_utc)
+            .table.rows;
+    };
+    std::vector<std::vector<Row>> indexed;
+    for (std::int64_t day = -5; day < 8; ++day) {
+        indexed.push_back(summary(day));
+    }
+    for (std::int64_t id = 1; id <= 120; ++id) {
+        comment_ticket(db, id, {.body = "later"}, at(H(29, 0)));
+    }
+    for (std::int64_t day = -5; day < 8; ++day) {
+        CAPTURE(day);
+        CHECK(summary(day) == indexed[static_cast<std::size_t>(day + 5)]);
+    }
 }

@@ -221,6 +221,34 @@ std::int64_t BusinessTime::span_before(std::int64_t end, std::int64_t seconds) {
     return end - first_day_of(m_first_year) * k_day;
 }
 
+std::int64_t BusinessTime::span_before_days(std::int64_t end, int n) {
+    cover(end, end);
+    for (int years = 0; years <= k_search_years; ++years) {
+        // Back from the last period starting before `end`, through n + 1 distinct business days.
+        auto it =
+            std::lower_bound(m_periods.begin(), m_periods.end(), end,
+                             [](const BusinessPeriod& p, std::int64_t t) { return p.start < t; });
+        int counted = 0;
+        std::int64_t day = 0;
+        while (it != m_periods.begin()) {
+            --it;
+            if (counted == 0 || it->day != day) {
+                day = it->day;
+                if (++counted == n + 1) {
+                    const std::int64_t midnight =
+                        m_midnights[static_cast<std::size_t>(day - first_day_of(m_first_year))];
+                    return end - std::min(midnight, end);
+                }
+            }
+        }
+        if (m_first_year <= k_first_year) {
+            break;
+        }
+        cover_years(m_first_year - 1, m_last_year);
+    }
+    return end - first_day_of(m_first_year) * k_day;
+}
+
 std::vector<BusinessPeriod> BusinessTime::periods(std::int64_t a, std::int64_t b) {
     cover(a, b);
     std::vector<BusinessPeriod> result;

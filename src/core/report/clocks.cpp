@@ -217,12 +217,16 @@ DueWindows SlaClocks::windows(std::int64_t since) {
     const auto span = [&](const SlaTarget& t) {
         std::int64_t longest = 0;
         for (BusinessTime* c : calendars) {
-            // N business days hold at most N days of business time: N + 1 days of it reach
-            // back past the start of the Nth business day before.
-            const std::int64_t seconds =
-                t.business_days > 0 ? (t.business_days + 1) * k_day : t.seconds;
-            const std::int64_t wall = t.business_days > 0 ? seconds + k_day : seconds;
-            longest = std::max(longest, c != nullptr ? c->span_before(since, seconds) : wall);
+            std::int64_t wall = 0;
+            if (t.business_days > 0) {
+                // N business days run from day 0, so their business time is at most N + 1
+                // days' worth: a clock resumed more than N + 2 business days back has run it.
+                wall = c != nullptr ? c->span_before_days(since, t.business_days + 1)
+                                    : (t.business_days + 2) * k_day;
+            } else {
+                wall = c != nullptr ? c->span_before(since, t.seconds) : t.seconds;
+            }
+            longest = std::max(longest, wall);
         }
         return longest;
     };
