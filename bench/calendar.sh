@@ -72,3 +72,41 @@ row "report sla --within 4h" report sla --format tsv
 runs=${BENCH_HISTORY_RUNS:-3} rounds=1 warmup=1 row "whole-history report summary" \
     report summary --format tsv
 row "ticket add" ticket add Bench --customer Bench
+
+# A clock that has run for a year costs what one that has run for a day: 10k active tickets
+# created one day, or one year, before the report's day, on the Stockholm calendar; `report sla`
+# (every active ticket's clocks) and `report summary` of the whole history.
+aged() { # DB AGE_DAYS
+    local db=$1 age=$2
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$svcmgr" --db "$db" -q calendar add stockholm --tz Europe/Stockholm --hours 'mon-fri 08:00-17:00'
+    "$svcmgr" --db "$db" -q calendar holiday import stockholm "$work/sweden.ics"
+    for p in high normal low; do "$svcmgr" --db "$db" -q config set "sla.$p.resolution" 40h; done
+    "$svcmgr" --db "$db" -q config set sla.calendar stockholm
+    local now=1793491200 # 2026-11-01T00:00:00Z
+    sqlite3 "$db" >/dev/null <<SQL
+BEGIN;
+INSERT INTO customer (id, name, created_at) VALUES (1, 'Åsa Öberg', $now - 400 * 86400);
+INSERT INTO ticket (id, title, customer_id, category, channel, priority, status, created_at,
+                    updated_at)
+  SELECT value, 'Ärende ' || value, 1, 'repair', 'email', 'normal', 'open',
+         $now - $age * 86400 + value * 7, $now - $age * 86400 + value * 7
+  FROM generate_series(1, 10000);
+INSERT INTO ticket_event (ticket_id, at, actor, kind)
+  SELECT id, created_at, 'bench', 'created' FROM ticket;
+INSERT INTO ticket_event (ticket_id, at, actor, kind, field, old_value, new_value)
+  SELECT id, created_at + 600, 'bench', 'status', 'status', 'new', 'open' FROM ticket;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+}
+aged "$work/calendar-day.db" 1
+aged "$work/calendar-year.db" 365
+echo
+echo "| tickets | benchmark | clocks run a year, ms | clocks run a day, ms | ratio |"
+echo "|---:|---|---:|---:|---:|"
+for args in "report sla --format tsv" "report summary --format tsv"; do
+    read -r year day < <(measure "$svcmgr --db $work/calendar-year.db $args" \
+        "$svcmgr --db $work/calendar-day.db $args")
+    echo "| 10000 | $args | $year | $day | $(ratio "$year" "$day") |"
+done
