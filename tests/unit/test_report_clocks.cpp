@@ -154,3 +154,19 @@ TEST_CASE("clocks: settings with a day on a calendar clock stop a report with ex
     Statement(db, "UPDATE setting SET value = '3d' WHERE key = 'sla.normal.resolution'").run();
     CHECK(kind_of([&] { SlaClocks clocks(db); }) == ErrorKind::config);
 }
+
+TEST_CASE("clocks: on a calendar that is closed every day a clock is never due") {
+    Database db = office_db();
+    constexpr int k_days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int m = 1; m <= 12; ++m) {
+        for (int d = 1; d <= k_days_in[m - 1]; ++d) {
+            add_holiday(db, "office",
+                        {.month = m, .month_day = d, .yearly = true, .name = "closed"}, k_stamp);
+        }
+    }
+    SlaClocks clocks(db);
+    const TicketHistory h = ticket(utc("2026-12-04T15:00:00Z"));
+    CHECK_FALSE(clocks.first_response_due(h, 2 * k_hour));
+    CHECK_FALSE(clocks.resolution_due(h, 8 * k_hour, utc("2027-12-04T15:00:00Z")));
+    CHECK(clocks.running(h, utc("2027-12-04T15:00:00Z")) == 0);
+}

@@ -147,6 +147,9 @@ std::optional<std::int64_t> SlaClocks::due_from(const TicketHistory& h, std::int
         if (due && (*due < s.end || (*due == s.end && remaining > 0))) {
             return due;
         }
+        if (s.end >= k_forever) {
+            return std::nullopt; // the last calendar never gets there
+        }
         remaining -= s.calendar->elapsed(s.start, s.end);
     }
     return std::nullopt;
