@@ -73,6 +73,27 @@ std::int64_t local_today(const TimeZone& tz, std::int64_t now) {
     return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
 }
 
+// Writes the hours in force from local day `from` (replacing a version from that day).
+void write_hours(Database& db, std::int64_t id, std::int64_t from, const WeeklyHours& hours) {
+    Statement(db, "DELETE FROM calendar_hours WHERE calendar_id = $1 AND from_day = $2")
+        .bind_all(id, from)
+        .run();
+    Statement(db, "INSERT INTO calendar_hours (calendar_id, from_day, hours) VALUES ($1, $2, $3)")
+        .bind_all(id, from, format_hours(hours))
+        .run();
+}
+
+// The calendar's state as it is now, inside the change's transaction.
+Json calendar_state_now(Database& db, std::string_view name) {
+    return calendar_state(load_calendar(db, name));
+}
+
+// The audit row of a change to calendar `name`: its whole state before and after.
+void audit_change(Database& db, const Stamp& stamp, std::string_view action, std::string_view name,
+                  const Json& before) {
+    append_audit(db, stamp, action, "calendar", name, before, calendar_state_now(db, name));
+}
+
 } // namespace
 
 std::string holiday_date(const Holiday& h) {
@@ -130,12 +151,8 @@ void add_calendar(Database& db, std::string_view name, std::string_view tz,
     Statement(db, "INSERT INTO calendar (name, tz, created_at) VALUES ($1, $2, $3)")
         .bind_all(name, tz, stamp.now)
         .run();
-    const std::int64_t id = require_calendar(db, name);
-    Statement(db, "INSERT INTO calendar_hours (calendar_id, from_day, hours) VALUES ($1, $2, $3)")
-        .bind_all(id, k_since_always, format_hours(hours))
-        .run();
-    append_audit(db, stamp, "create", "calendar", name, nullptr,
-                 calendar_state(load_calendar(db, name)));
+    write_hours(db, require_calendar(db, name), k_since_always, hours);
+    audit_change(db, stamp, "create", name, nullptr);
     tx.commit();
 }
 
@@ -202,17 +219,11 @@ void set_calendar_hours(Database& db, std::string_view name, const WeeklyHours& 
     }
     WriteTransaction tx(db);
     const std::int64_t id = require_calendar(db, name);
-    const Json before = calendar_state(load_calendar(db, name));
+    const Json before = calendar_state_now(db, name);
     // The first version is in force from 0001-01-01: a version from that day replaces it.
     from = std::max(from, k_since_always);
-    Statement(db, "DELETE FROM calendar_hours WHERE calendar_id = $1 AND from_day = $2")
-        .bind_all(id, from)
-        .run();
-    Statement(db, "INSERT INTO calendar_hours (calendar_id, from_day, hours) VALUES ($1, $2, $3)")
-        .bind_all(id, from, format_hours(hours))
-        .run();
-    append_audit(db, stamp, "hours", "calendar", name, before,
-                 calendar_state(load_calendar(db, name)));
+    write_hours(db, id, from, hours);
+    audit_change(db, stamp, "hours", name, before);
     tx.commit();
 }
 
@@ -229,13 +240,12 @@ void add_holiday(Database& db, std::string_view name, const Holiday& holiday, co
         throw Error(ErrorKind::refused, fmt::format("calendar {} already has a holiday on {} ({})",
                                                     name, date, exists.text(0)));
     }
-    const Json before = calendar_state(load_calendar(db, name));
+    const Json before = calendar_state_now(db, name);
     Statement(db, "INSERT INTO calendar_holiday (calendar_id, date, name, uid) "
                   "VALUES ($1, $2, $3, $4)")
         .bind_all(id, date, holiday.name, holiday.uid)
         .run();
-    append_audit(db, stamp, "holiday", "calendar", name, before,
-                 calendar_state(load_calendar(db, name)));
+    audit_change(db, stamp, "holiday", name, before);
     tx.commit();
 }
 
@@ -243,14 +253,13 @@ void remove_holiday(Database& db, std::string_view name, std::string_view date,
                     const Stamp& stamp) {
     WriteTransaction tx(db);
     const std::int64_t id = require_calendar(db, name);
-    const Json before = calendar_state(load_calendar(db, name));
+    const Json before = calendar_state_now(db, name);
     Statement st(db, "DELETE FROM calendar_holiday WHERE calendar_id = $1 AND date = $2");
     if (st.bind_all(id, date).run() == 0) {
         throw Error(ErrorKind::refused, fmt::format("calendar {} has no holiday on {}", name, date),
                     fmt::format("svcmgr calendar holiday list {} shows them", name));
     }
-    append_audit(db, stamp, "holiday", "calendar", name, before,
-                 calendar_state(load_calendar(db, name)));
+    audit_change(db, stamp, "holiday", name, before);
     tx.commit();
 }
 
@@ -280,7 +289,7 @@ void remove_calendar(Database& db, std::string_view name, const Stamp& stamp) {
             fmt::format("calendar {} is in use by the setting {}", name, used.text(0)),
             fmt::format("svcmgr config set {} with another calendar or none first", used.text(0)));
     }
-    const Json before = calendar_state(load_calendar(db, name));
+    const Json before = calendar_state_now(db, name);
     for (const char* table : {"calendar_holiday", "calendar_hours"}) {
         Statement(db, fmt::format("DELETE FROM {} WHERE calendar_id = $1", table))
             .bind(1, id)
