@@ -24,20 +24,7 @@ if [ ! -s "$source_db" ]; then
     bash "$here/report.sh" "$svcmgr" 1000 "$n" >/dev/null
 fi
 
-/usr/bin/python3 - "$work/sweden.ics" <<'PY'
-import sys, datetime, holidays, icalendar
-cal = icalendar.Calendar()
-cal.add("prodid", "-//svcmgr bench//")
-cal.add("version", "2.0")
-for day, title in sorted(holidays.Sweden(years=[2024, 2025, 2026], include_sundays=False).items()):
-    ev = icalendar.Event()
-    ev.add("uid", f"{day.isoformat()}@se")
-    ev.add("summary", title)
-    ev.add("dtstart", day)
-    ev.add("dtend", day + datetime.timedelta(days=1))
-    cal.add_component(ev)
-open(sys.argv[1], "wb").write(cal.to_ical())
-PY
+/usr/bin/python3 "$here/../scripts/holidays-ics.py" SE 2024-2026 "$work/sweden.ics"
 
 setup() { # DB CALENDAR
     local db=$1

@@ -59,6 +59,11 @@ struct Holiday {
     std::optional<std::string> uid = {}; // from an iCalendar file: what a second import matches on
 };
 
+// A holiday's date as it is typed and stored: "2026-12-24" once, or "12-24" every year (02-29
+// allowed). nullopt for anything else; the name and uid are left empty.
+std::optional<Holiday> parse_holiday_date(std::string_view s);
+std::string format_holiday_date(const Holiday& h);
+
 struct CalendarDef {
     std::string name = {};
     std::string tz = {};

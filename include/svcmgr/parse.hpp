@@ -66,6 +66,8 @@ public:
     void to_unix_all(std::vector<std::int64_t>& local_seconds) const;
     // The local wall time of a Unix time, as seconds since 1970-01-01T00:00 local time.
     std::int64_t local_seconds_of(std::int64_t unix_seconds) const;
+    // The local date of a Unix time, as days since 1970-01-01.
+    std::int64_t local_day_of(std::int64_t unix_seconds) const;
 
     const void* zone() const { return m_zone; }
 

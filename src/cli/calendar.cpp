@@ -27,8 +27,7 @@ struct CalendarArgs {
 // A local date argument ("2026-12-21", "today"), as days since 1970-01-01.
 std::int64_t local_date_arg(const Context& ctx, const std::string& value, std::string_view what) {
     if (value.empty() || value == "today") {
-        const std::int64_t local = ctx.tz().local_seconds_of(ctx.now());
-        return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
+        return ctx.tz().local_day_of(ctx.now());
     }
     const auto day = parse_local_date(value);
     if (!day) {
@@ -39,30 +38,21 @@ std::int64_t local_date_arg(const Context& ctx, const std::string& value, std::s
 }
 
 Holiday holiday_arg(const CalendarArgs& a) {
-    Holiday h{.name = a.holiday_name};
     if (!a.yearly.empty() == !a.date.empty()) {
         throw Error(ErrorKind::usage, "give the holiday's date, or --yearly MM-DD, not both",
                     "svcmgr calendar holiday add office 2026-12-24 --name 'Christmas Eve'");
     }
-    if (!a.yearly.empty()) {
-        // Checked as a day of the leap year 2024, so that 02-29 is allowed.
-        const auto day = parse_local_date("2024-" + a.yearly);
-        if (a.yearly.size() != 5 || !day) {
-            throw Error(ErrorKind::usage, fmt::format("invalid yearly date '{}'", a.yearly),
-                        "give it as MM-DD, such as 12-24");
-        }
-        h.yearly = true;
-        h.month = std::stoi(a.yearly.substr(0, 2));
-        h.month_day = std::stoi(a.yearly.substr(3, 2));
-        return h;
+    const bool yearly = !a.yearly.empty();
+    auto h = parse_holiday_date(yearly ? a.yearly : a.date);
+    if (!h || h->yearly != yearly) {
+        throw Error(ErrorKind::usage,
+                    yearly ? fmt::format("invalid yearly date '{}'", a.yearly)
+                           : fmt::format("invalid holiday date '{}'", a.date),
+                    yearly ? "give it as MM-DD, such as 12-24"
+                           : "give it as YYYY-MM-DD, or --yearly MM-DD");
     }
-    const auto day = parse_local_date(a.date);
-    if (!day) {
-        throw Error(ErrorKind::usage, fmt::format("invalid holiday date '{}'", a.date),
-                    "give it as YYYY-MM-DD, or --yearly MM-DD");
-    }
-    h.day = *day;
-    return h;
+    h->name = a.holiday_name;
+    return *h;
 }
 
 } // namespace

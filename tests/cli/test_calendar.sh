@@ -111,12 +111,31 @@ refused 2 "invalid yearly date '13-01'" holiday add office --yearly 13-01 --name
 refused 2 "give the holiday's date, or --yearly MM-DD, not both" \
     holiday add office 2027-05-01 --yearly 05-01 --name x
 refused 2 "invalid --from date '2027-13-01'" hours office --hours 'mon 09:00-10:00' --from 2027-13-01
+refused 2 "invalid holiday date '24-12'" holiday remove office 24-12
+
+begin "calendar hours without --from starts the new hours today, in the local date of TZ"
+# 2027-08-01T20:00Z, which in Auckland (UTC+12) is already 2027-08-02 08:00 (faketime reads the
+# time in TZ).
+run env TZ=Pacific/Auckland faketime -f '2027-08-02 08:00:00' "$SVCMGR" calendar hours night \
+    --hours 'sun 02:00-05:00'
+expect_status 0
+expect_eq "$(sql "SELECT from_day FROM calendar_hours h JOIN calendar c ON c.id = h.calendar_id \
+    WHERE c.name = 'night' ORDER BY from_day DESC LIMIT 1")" "21032" "from_day of 2027-08-02"
 
 begin "calendar show --days outside 1 to 366 is a usage error"
 run svcmgr calendar show office --days 0
 expect_status 2
 
 # ---- the SLA clocks on the calendar -----------------------------------------------------------
+begin "a settings import that puts a day target on a calendar clock exits 78, writing nothing"
+rows_before=$(audit_rows)
+printf 'key,value\nsla.calendar,office\n' >"$T/settings.csv"
+run svcmgr config import settings.csv
+expect_status 78
+expect_err_contains "sla.high.resolution is 1d, but the high clocks run on calendar office"
+expect_eq "$(sql "SELECT count(*) FROM setting WHERE key LIKE 'sla.%'")" "0" "sla settings"
+expect_eq "$(audit_rows)" "$rows_before" "audit rows"
+
 begin "a day target on a calendar clock is refused with 78 and a hint"
 run svcmgr config set sla.calendar office
 expect_status 78
@@ -127,7 +146,7 @@ expect_eq "$(sql "SELECT count(*) FROM setting WHERE key = 'sla.calendar'")" "0"
 begin "config set sla.calendar names a calendar that exists"
 run svcmgr config set sla.calendar shop
 expect_status 1
-expect_err "svcmgr: error: no calendar named shop
+expect_err "svcmgr: error: sla.calendar names calendar shop, which does not exist
 hint: svcmgr calendar list shows the calendars"
 
 for p in high normal low; do svcmgr config set "sla.$p.resolution" 8h; done

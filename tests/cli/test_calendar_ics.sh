@@ -40,6 +40,8 @@ run svcmgr calendar holiday import office office.ics
 expect_status 0
 expect_out ""
 expect_err "imported 17 holidays from 5 events of office.ics"
+expect_eq "$(sql "SELECT action || ' ' || entity || ':' || entity_id FROM audit ORDER BY seq DESC LIMIT 1")" \
+    "import calendar:office" "audit"
 expect_eq "$(holidays | head -7)" "12-24|Julafton|julafton@example.se
 2026-06-19|Midsommarafton|midsommar@example.se
 2027-01-15|Kick-off i Skövde|kick-off@example.se
@@ -145,31 +147,8 @@ fi
 for country in SE:Europe/Stockholm EE:Europe/Tallinn HR:Europe/Zagreb England:Europe/London; do
     code=${country%%:*} zone=${country#*:}
     name=$(tr 'A-Z' 'a-z' <<<"$code")
-    "$PY" - "$code" "$T/$name.ics" "$T/$name.expected" <<'PY'
-import sys, datetime, holidays, icalendar
-code, ics, expected = sys.argv[1:4]
-years = [2026, 2027, 2028]
-if code == "SE":
-    days = holidays.Sweden(years=years, include_sundays=False)
-elif code == "England":
-    days = holidays.England(years=years)
-else:
-    days = holidays.CountryHoliday(code, years=years)
-cal = icalendar.Calendar()
-cal.add("prodid", "-//python3-holidays//svcmgr test//")
-cal.add("version", "2.0")
-for day, title in sorted(days.items()):
-    ev = icalendar.Event()
-    ev.add("uid", f"{day.isoformat()}@{code.lower()}.holidays")
-    ev.add("summary", title)
-    ev.add("dtstart", day)
-    ev.add("dtend", day + datetime.timedelta(days=1))
-    cal.add_component(ev)
-open(ics, "wb").write(cal.to_ical())
-with open(expected, "w") as out:
-    for day, title in sorted(days.items()):
-        out.write(f"{day.isoformat()}|{title}\n")
-PY
+    "$PY" "$SVCMGR_SOURCE_DIR/scripts/holidays-ics.py" "$code" 2026-2028 "$T/$name.ics" \
+        "$T/$name.expected"
     begin "the public holidays of $code 2026-2028 import and show on their days"
     svcmgr calendar add "$name" --tz "$zone" --hours 'mon-sun 09:00-17:00'
     run svcmgr calendar holiday import "$name" "$name.ics"

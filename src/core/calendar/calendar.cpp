@@ -55,24 +55,6 @@ std::int64_t require_calendar(Database& db, std::string_view name) {
     return *id;
 }
 
-Holiday read_holiday(std::string_view date, std::string name, std::optional<std::string> uid) {
-    Holiday h{.name = std::move(name), .uid = std::move(uid)};
-    if (date.size() == 5) {
-        h.yearly = true;
-        h.month = (date[0] - '0') * 10 + (date[1] - '0');
-        h.month_day = (date[3] - '0') * 10 + (date[4] - '0');
-    } else {
-        h.day = parse_local_date(date).value_or(0);
-    }
-    return h;
-}
-
-// The day's local date as the CLI reads "today".
-std::int64_t local_today(const TimeZone& tz, std::int64_t now) {
-    const std::int64_t local = tz.local_seconds_of(now);
-    return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
-}
-
 // Writes the hours in force from local day `from` (replacing a version from that day).
 void write_hours(Database& db, std::int64_t id, std::int64_t from, const WeeklyHours& hours) {
     Statement(db, "DELETE FROM calendar_hours WHERE calendar_id = $1 AND from_day = $2")
@@ -96,10 +78,6 @@ void audit_change(Database& db, const Stamp& stamp, std::string_view action, std
 
 } // namespace
 
-std::string holiday_date(const Holiday& h) {
-    return h.yearly ? fmt::format("{:02}-{:02}", h.month, h.month_day) : format_local_date(h.day);
-}
-
 Json calendar_state(const CalendarDef& def) {
     Json hours = Json::array();
     for (const auto& v : def.versions) {
@@ -109,7 +87,7 @@ Json calendar_state(const CalendarDef& def) {
     }
     Json holidays = Json::array();
     for (const auto& h : def.holidays) {
-        Json j = {{"date", holiday_date(h)}, {"name", h.name}};
+        Json j = {{"date", format_holiday_date(h)}, {"name", h.name}};
         if (h.uid) {
             j["uid"] = *h.uid;
         }
@@ -176,8 +154,10 @@ CalendarDef load_calendar(Database& db, std::string_view name) {
                            "ORDER BY length(date), date");
     holidays.bind(1, id);
     while (holidays.step()) {
-        def.holidays.push_back(
-            read_holiday(holidays.text(0), holidays.text(1), holidays.optional_text(2)));
+        Holiday h = parse_holiday_date(holidays.text(0)).value_or(Holiday{});
+        h.name = holidays.text(1);
+        h.uid = holidays.optional_text(2);
+        def.holidays.push_back(std::move(h));
     }
     return def;
 }
@@ -199,7 +179,7 @@ Table list_calendars(Database& db, std::int64_t now) {
                      {"holidays", ColumnType::integer}};
     for (const auto& name : calendar_names(db)) {
         const CalendarDef def = load_calendar(db, name);
-        const std::int64_t today = local_today(TimeZone::named(def.tz), now);
+        const std::int64_t today = TimeZone::named(def.tz).local_day_of(now);
         const HoursVersion* in_force = &def.versions.front();
         for (const auto& v : def.versions) {
             if (v.from <= today) {
@@ -233,7 +213,7 @@ void add_holiday(Database& db, std::string_view name, const Holiday& holiday, co
     }
     WriteTransaction tx(db);
     const std::int64_t id = require_calendar(db, name);
-    const std::string date = holiday_date(holiday);
+    const std::string date = format_holiday_date(holiday);
     Statement exists(db, "SELECT name FROM calendar_holiday WHERE calendar_id = $1 AND date = $2");
     exists.bind_all(id, date);
     if (exists.step()) {
@@ -252,6 +232,10 @@ void add_holiday(Database& db, std::string_view name, const Holiday& holiday, co
 void remove_holiday(Database& db, std::string_view name, std::string_view date,
                     const Stamp& stamp) {
     WriteTransaction tx(db);
+    if (!parse_holiday_date(date)) {
+        throw Error(ErrorKind::usage, fmt::format("invalid holiday date '{}'", date),
+                    "give it as YYYY-MM-DD, or MM-DD for a yearly one");
+    }
     const std::int64_t id = require_calendar(db, name);
     const Json before = calendar_state_now(db, name);
     Statement st(db, "DELETE FROM calendar_holiday WHERE calendar_id = $1 AND date = $2");
@@ -271,7 +255,7 @@ Table list_holidays(Database& db, std::string_view name) {
                      {"name", ColumnType::text},
                      {"uid", ColumnType::code}};
     for (const auto& h : def.holidays) {
-        table.rows.push_back({holiday_date(h), std::int64_t{h.yearly ? 1 : 0}, h.name,
+        table.rows.push_back({format_holiday_date(h), std::int64_t{h.yearly ? 1 : 0}, h.name,
                               h.uid ? Value{*h.uid} : Value{}});
     }
     return table;

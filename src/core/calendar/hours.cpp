@@ -206,3 +206,25 @@ std::string format_local_date(std::int64_t day) {
 }
 
 } // namespace svcmgr
+
+namespace svcmgr {
+
+std::optional<Holiday> parse_holiday_date(std::string_view s) {
+    if (s.size() == 10) {
+        const auto day = parse_local_date(s);
+        return day ? std::optional<Holiday>(Holiday{.day = *day}) : std::nullopt;
+    }
+    // MM-DD, checked as a day of the leap year 2000 so that 02-29 is one.
+    if (s.size() != 5 || !parse_local_date(fmt::format("2000-{}", s))) {
+        return std::nullopt;
+    }
+    return Holiday{.month = (s[0] - '0') * 10 + (s[1] - '0'),
+                   .month_day = (s[3] - '0') * 10 + (s[4] - '0'),
+                   .yearly = true};
+}
+
+std::string format_holiday_date(const Holiday& h) {
+    return h.yearly ? fmt::format("{:02}-{:02}", h.month, h.month_day) : format_local_date(h.day);
+}
+
+} // namespace svcmgr

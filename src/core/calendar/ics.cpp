@@ -15,7 +15,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <set>
 
@@ -154,10 +153,8 @@ std::pair<std::int64_t, std::int64_t> covered_days(icaltimetype start, icaltimet
     const auto local_day = [&](const icaltimetype& t, std::int64_t shift) {
         const icaltimezone* tz =
             t.zone != nullptr ? t.zone : ical::libical().icaltimezone_get_utc_timezone();
-        const std::int64_t unix =
-            static_cast<std::int64_t>(ical::libical().icaltime_as_timet_with_zone(t, tz));
-        const std::int64_t local = zone.local_seconds_of(unix + shift);
-        return local / 86'400 - (local % 86'400 < 0 ? 1 : 0);
+        return zone.local_day_of(
+            static_cast<std::int64_t>(ical::libical().icaltime_as_timet_with_zone(t, tz)) + shift);
     };
     const std::int64_t first = local_day(start, 0);
     const std::int64_t last =
@@ -371,7 +368,7 @@ std::string export_holidays_ics(Database& db, std::string_view name, std::int64_
         put_line(out, "END:VEVENT");
     };
     const auto uid_of = [&](const Holiday& h) {
-        return h.uid ? *h.uid : fmt::format("{}@{}.svcmgr", holiday_date(h), def.name);
+        return h.uid ? *h.uid : fmt::format("{}@{}.svcmgr", format_holiday_date(h), def.name);
     };
     // Yearly holidays repeat from 2000, a leap year, so that 02-29 keeps its leap years.
     std::vector<const Holiday*> once;
@@ -433,7 +430,7 @@ IcsImport import_holidays(Database& db, std::string_view name, std::string_view 
     Statement insert(db, "INSERT INTO calendar_holiday (calendar_id, date, name, uid) "
                          "VALUES ($1, $2, $3, $4)");
     for (const auto& f : found) {
-        const std::string key = holiday_date(f.holiday);
+        const std::string key = format_holiday_date(f.holiday);
         if (!taken.insert(key).second) {
             ++result.kept; // a holiday of its own, or of an earlier event in the file, stays
             continue;

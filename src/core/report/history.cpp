@@ -157,21 +157,6 @@ std::int64_t TicketHistory::running_time(std::int64_t until) const {
     return total;
 }
 
-std::optional<std::int64_t> TicketHistory::resolution_due(std::int64_t target,
-                                                          std::int64_t until) const {
-    std::int64_t total = 0;
-    for (const auto& s : spells(until)) {
-        if (!clock_runs(s.status)) {
-            continue;
-        }
-        if (total + (s.end - s.start) > target) {
-            return s.start + (target - total);
-        }
-        total += s.end - s.start;
-    }
-    return std::nullopt;
-}
-
 std::optional<std::int64_t> TicketHistory::first_response_stop(std::int64_t until) const {
     for (const auto& e : events) {
         if (e.at >= until) {

@@ -58,8 +58,6 @@ struct TicketHistory {
     std::vector<Spell> spells(std::int64_t until) const;
     // Seconds the resolution clock ran in [created_at, until).
     std::int64_t running_time(std::int64_t until) const;
-    // The instant the resolution clock reaches `target` seconds, when that is before `until`.
-    std::optional<std::int64_t> resolution_due(std::int64_t target, std::int64_t until) const;
     // When the first-response clock stopped (first reply, or first resolution without a reply),
     // if before `until`.
     std::optional<std::int64_t> first_response_stop(std::int64_t until) const;

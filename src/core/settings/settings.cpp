@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 
 namespace svcmgr {
 
@@ -67,12 +66,6 @@ const SettingDef& find_def(std::string_view key) {
                     "svcmgr config list shows every setting");
     }
     return *it;
-}
-
-// A target in days as whole hours for a hint: 86400 -> "24h".
-std::string format_hours_target(std::int64_t seconds) {
-    return seconds % 3600 == 0 ? fmt::format("{}h", seconds / 3600)
-                               : fmt::format("{}m", (seconds + 59) / 60);
 }
 
 std::string format_percent(std::int64_t tenths) {
@@ -241,13 +234,6 @@ std::string set_setting(Database& db, std::string_view key, std::string_view val
     db.impl().settings.reset();
     const auto before = stored_value(db, key);
     if (before != normalised) {
-        if (find_def(key).type == SettingType::calendar && normalised != "none") {
-            Statement cal(db, "SELECT 1 FROM calendar WHERE name = $1");
-            if (!cal.bind(1, *normalised).step()) {
-                throw Error(ErrorKind::refused, fmt::format("no calendar named {}", *normalised),
-                            "svcmgr calendar list shows the calendars");
-            }
-        }
         Statement st(db, "INSERT INTO setting (key, value) VALUES ($1, $2) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         st.bind_all(key, *normalised).run();
@@ -329,46 +315,38 @@ SlaTarget setting_sla_target(Database& db, std::string_view key) {
 }
 
 void check_sla_settings(Database& db) {
-    // Read as stored now (inside a write, the cache may be stale).
-    std::map<std::string, std::string, std::less<>> stored;
-    Statement st(db, "SELECT key, value FROM setting WHERE key LIKE 'sla.%'");
-    while (st.step()) {
-        stored.emplace(st.text(0), st.text(1));
-    }
-    const auto value = [&](const std::string& key) {
-        if (const auto it = stored.find(key); it != stored.end()) {
-            return it->second;
-        }
-        const SettingDef& def = find_def(key);
-        if (!def.inherits.empty()) {
-            if (const auto it = stored.find(def.inherits); it != stored.end()) {
-                return it->second;
-            }
-        }
-        return std::string(def.default_value);
-    };
-    for (const std::string_view priority : {"urgent", "high", "normal", "low"}) {
-        const std::string key = fmt::format("sla.{}.calendar", priority);
-        const std::string calendar = value(key);
-        if (calendar == "none") {
-            continue;
-        }
+    // Read as stored now, and forget it after: inside a write the cache may be stale before,
+    // and hold what a refused write rolls back after.
+    struct ForgetSettings {
+        Database& db;
+        ~ForgetSettings() { db.impl().settings.reset(); }
+    } forget{db};
+    db.impl().settings.reset();
+    for (const std::string_view key : {"sla.calendar", "sla.urgent.calendar", "sla.high.calendar",
+                                       "sla.normal.calendar", "sla.low.calendar"}) {
+        const std::string calendar = get_setting(db, key);
         Statement exists(db, "SELECT 1 FROM calendar WHERE name = $1");
-        if (!exists.bind(1, calendar).step()) {
+        if (calendar != "none" && !exists.bind(1, calendar).step()) {
             throw Error(ErrorKind::refused,
                         fmt::format("{} names calendar {}, which does not exist", key, calendar),
                         "svcmgr calendar list shows the calendars");
         }
+    }
+    for (const std::string_view priority : {"urgent", "high", "normal", "low"}) {
+        const std::string calendar = get_setting(db, fmt::format("sla.{}.calendar", priority));
+        if (calendar == "none") {
+            continue;
+        }
         for (const std::string_view clock : {"first_response", "resolution"}) {
-            const std::string target_key = fmt::format("sla.{}.{}", priority, clock);
-            const std::string target = value(target_key);
+            const std::string key = fmt::format("sla.{}.{}", priority, clock);
+            const std::string target = get_setting(db, key);
             if (const auto t = parse_sla_target(target); t && t->in_days) {
                 throw Error(ErrorKind::config,
                             fmt::format("{} is {}, but the {} clocks run on calendar {}: a day "
                                         "there is ambiguous",
-                                        target_key, target, priority, calendar),
-                            fmt::format("give {} in hours or business days, such as {} or 1bd",
-                                        target_key, format_hours_target(t->seconds)));
+                                        key, target, priority, calendar),
+                            fmt::format("give {} in hours or business days, such as {}h or 1bd",
+                                        key, t->seconds / 3600));
             }
         }
     }

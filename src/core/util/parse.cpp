@@ -474,6 +474,10 @@ std::int64_t TimeZone::local_seconds_of(std::int64_t unix_seconds) const {
     return to_local(m_zone, unix_seconds).time_since_epoch().count();
 }
 
+std::int64_t TimeZone::local_day_of(std::int64_t unix_seconds) const {
+    return date::floor<date::days>(to_local(m_zone, unix_seconds)).time_since_epoch().count();
+}
+
 std::optional<std::int64_t> parse_time_point(std::string_view s, std::int64_t now,
                                              const TimeZone& tz) {
     if (s == "today") {
